@@ -1,0 +1,2 @@
+// Headers for cmark. Imported only by Markdown.
+#include <cmark.h>

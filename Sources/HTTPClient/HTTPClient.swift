@@ -1,0 +1,2 @@
+/// HTTPClient owns libcurl: requests with connection reuse, retries, TLS pinning and throttling.
+public enum HTTPClient {}

@@ -1,0 +1,2 @@
+/// Markdown owns cmark: Markdown in, safe HTML out.
+public enum Markdown {}
