@@ -56,3 +56,45 @@ struct ChunkerCutTests {
         }
     }
 }
+
+/// ChunkerSpecTests prove that the optimized chunker cuts exactly where the documented algorithm does.
+@Suite("Chunker specification")
+struct ChunkerSpecTests {
+    typealias Support = ChunkerTestSupport
+
+    /// The cut point algorithm as written in `Chunker`'s documentation, one byte at a time.
+    func referenceCut(_ data: ArraySlice<UInt8>, _ parameters: ChunkerParameters, _ gear: [UInt64]) -> Int {
+        if data.count <= parameters.minSize { return data.count }
+        let end = min(data.count, parameters.maxSize)
+        let normal = min(end, parameters.averageSize)
+        let bits = parameters.averageSize.trailingZeroBitCount
+        let maskS = ~UInt64(0) << UInt64(64 - (bits + 2))
+        let maskL = ~UInt64(0) << UInt64(64 - (bits - 2))
+        var h: UInt64 = 0
+        for i in parameters.minSize..<end {
+            h = (h << 1) &+ gear[Int(data[data.startIndex + i])]
+            if h & (i < normal ? maskS : maskL) == 0 { return i + 1 }
+        }
+        return end
+    }
+
+    @Test("cuts match the one-byte-at-a-time reference algorithm", arguments: [
+        ChunkerParameters.default, ChunkerTestSupport.small,
+        ChunkerParameters(minSize: 64, averageSize: 256, maxSize: 1031),
+        ChunkerParameters(minSize: 1001, averageSize: 4096, maxSize: 9999),
+    ])
+    func matchesReference(parameters: ChunkerParameters) {
+        let data = Support.randomBytes(count: 12 * parameters.maxSize + 3, seed: 11)
+        let gear = ChunkerGearTable.derive(key: Support.keyB)
+        var expected: [Int] = []
+        var position = 0
+        while position < data.count {
+            let length = referenceCut(data[position...], parameters, gear)
+            expected.append(length)
+            position += length
+        }
+        let actual = Support.cuts(Chunker(parameters: parameters, key: Support.keyB), data)
+        #expect(expected.count > 12)
+        #expect(actual == expected)
+    }
+}
