@@ -1,0 +1,85 @@
+// Decompressor owns turning stored blobs back into bytes, treating every input as possibly hostile.
+import CZlib
+import CZstd
+
+/// Reusable per-thread decompressor; contexts are created on first use of each codec. Not Sendable.
+///
+/// Blobs record their uncompressed size, so the output is allocated once at exactly that size: a
+/// damaged or malicious blob can neither crash the process nor make it allocate more.
+public final class Decompressor {
+    private var zstd: OpaquePointer?
+    private var zlib: ZlibStream?
+
+    public init() {}
+
+    deinit { ZSTD_freeDCtx(zstd) }
+
+    /// Decompresses data of `codec`, which must expand to exactly `expectedSize` bytes (else throws
+    /// `sizeMismatch`; damaged or trailing data throws `corruptInput`).
+    public func decompress(_ source: UnsafeRawBufferPointer, codec: Codec, expectedSize: Int) throws -> [UInt8] {
+        guard expectedSize >= 0 else {
+            throw CompressionError(.invalidInput, "expected size \(expectedSize) is negative; the blob's header is damaged")
+        }
+        switch codec {
+        case .none:
+            guard source.count == expectedSize else { throw Self.mismatch(codec, expectedSize, "\(source.count)") }
+            return Array(source)
+        case .zstd:
+            return try decompressZstd(source, expectedSize: expectedSize)
+        case .zlib:
+            return try decompressZlib(source, expectedSize: expectedSize)
+        }
+    }
+
+    private func decompressZstd(_ source: UnsafeRawBufferPointer, expectedSize: Int) throws -> [UInt8] {
+        // The frame header states the content size; checking it first avoids allocating for a lie.
+        let declared = ZSTD_getFrameContentSize(source.baseAddress, source.count)
+        if declared == ZSTD_CONTENTSIZE_ERROR {
+            throw CompressionError(.corruptInput, "the data is not a zstd frame (\(source.count) bytes); the blob is damaged or uses another codec")
+        }
+        if declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != UInt64(expectedSize) {
+            throw Self.mismatch(.zstd, expectedSize, "\(declared)")
+        }
+        if zstd == nil { zstd = ZSTD_createDCtx() }
+        guard let context = zstd else { throw CompressionError(.library, "cannot create a zstd context: out of memory") }
+        return try [UInt8](unsafeUninitializedCapacity: expectedSize) { buffer, initialized in
+            let result = ZSTD_decompressDCtx(context, UnsafeMutableRawPointer(buffer.baseAddress) ?? emptyBufferAddress, expectedSize,
+                                             source.baseAddress, source.count)
+            if ZSTD_isError(result) != 0 {
+                if ZSTD_getErrorCode(result) == ZSTD_error_dstSize_tooSmall {
+                    throw Self.mismatch(.zstd, expectedSize, "more")
+                }
+                throw CompressionError(.corruptInput, "zstd data is damaged: \(String(cString: ZSTD_getErrorName(result)))")
+            }
+            guard result == expectedSize else { throw Self.mismatch(.zstd, expectedSize, "\(result)") }
+            initialized = result
+        }
+    }
+
+    private func decompressZlib(_ source: UnsafeRawBufferPointer, expectedSize: Int) throws -> [UInt8] {
+        if zlib == nil { zlib = try ZlibStream(.inflate, windowBits: 15) }
+        guard let zlib else { return [] }
+        zlib.reset()
+        return try [UInt8](unsafeUninitializedCapacity: expectedSize) { buffer, initialized in
+            let progress = zlib.pump(source, into: UnsafeMutableRawBufferPointer(buffer))
+            if progress.failure != nil {
+                throw CompressionError(.corruptInput, "zlib data is damaged: \(zlib.lastMessage)")
+            }
+            guard progress.ended else {
+                if progress.produced == expectedSize && progress.consumed < source.count {
+                    throw Self.mismatch(.zlib, expectedSize, "more")
+                }
+                throw CompressionError(.corruptInput, "zlib data ends early after \(progress.produced) of \(expectedSize) bytes; the blob is truncated")
+            }
+            guard progress.produced == expectedSize else { throw Self.mismatch(.zlib, expectedSize, "\(progress.produced)") }
+            guard progress.consumed == source.count else {
+                throw CompressionError(.corruptInput, "\(source.count - progress.consumed) bytes follow the end of the zlib stream; the blob is damaged")
+            }
+            initialized = expectedSize
+        }
+    }
+
+    private static func mismatch(_ codec: Codec, _ expected: Int, _ actual: String) -> CompressionError {
+        CompressionError(.sizeMismatch, "\(codec.name) data expands to \(actual) bytes, not the \(expected) recorded for it; the blob or its index entry is damaged")
+    }
+}
