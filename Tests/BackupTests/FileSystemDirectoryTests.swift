@@ -22,6 +22,12 @@ struct FileSystemDirectoryTests {
         #expect(fd >= 0)
         close(fd)
         #expect(try directory.status(of: odd).kind == .regular)
+
+        try directory.makeDirectory([0xFD], mode: 0o700)
+        close(try Directory.open(at: directory, name: [0xFD]).createFile(bytes("inner"), exclusive: true))
+        let byPath = try Directory.open(path: Array(temp.path.utf8) + [UInt8(ascii: "/"), 0xFD])
+        #expect(try byPath.entries() == [bytes("inner")])
+        #expect(FileName.printable(byPath.path).hasSuffix("/\\xfd"))
     }
 
     @Test("status tells every kind of file apart, with its size, mode, device numbers and link count")

@@ -29,6 +29,20 @@ public struct Directory: ~Copyable, Sendable {
         return Directory(fd: fd, path: Array(path.utf8))
     }
 
+    /// Opens a directory by a path held as bytes (e.g. a source path recorded in a recovery point,
+    /// which need not be UTF-8), following symlinks in it like `open(path:)`.
+    public static func open(path: [UInt8]) throws(SystemError) -> Directory {
+        if path.isEmpty || path.contains(0) {
+            throw SystemError(code: EINVAL, operation: "open (empty path or NUL in path)", path: FileName.printable(path))
+        }
+        do {
+            let fd = try FileIO.call("open") { withCName(path) { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } }
+            return Directory(fd: fd, path: path)
+        } catch {
+            throw SystemError(code: error.code, operation: error.operation, path: FileName.printable(path))
+        }
+    }
+
     /// Opens the subdirectory `name` of `parent` without following a symlink (O_NOFOLLOW|O_DIRECTORY):
     /// a directory swapped for a symlink fails with ENOTDIR instead of leading elsewhere.
     public static func open(at parent: borrowing Directory, name: [UInt8]) throws(SystemError) -> Directory {
