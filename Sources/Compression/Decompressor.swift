@@ -16,6 +16,9 @@ public final class Decompressor {
 
     /// Decompresses data of `codec`, which must expand to exactly `expectedSize` bytes (else throws
     /// `sizeMismatch`; damaged or trailing data throws `corruptInput`).
+    ///
+    /// `expectedSize` bytes may be allocated before the data is checked, so callers reading it from
+    /// untrusted metadata bound it first (the format's largest blob).
     public func decompress(_ source: UnsafeRawBufferPointer, codec: Codec, expectedSize: Int) throws -> [UInt8] {
         guard expectedSize >= 0 else {
             throw CompressionError(.invalidInput, "expected size \(expectedSize) is negative; the blob's header is damaged")
