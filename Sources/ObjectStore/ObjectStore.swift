@@ -1,2 +1,36 @@
-/// ObjectStore is where objects live: a small write-once interface and its filesystem implementation.
-public enum ObjectStoreModule {}
+/// ObjectStore is where objects live: a small write-once interface whose rules live here, and its implementations.
+///
+/// The rules every implementation must follow (restic-style; `ObjectStoreConformance` checks them):
+/// - Objects are write-once: once stored, an object's bytes never change until it is deleted.
+/// - Content-addressed kinds (all but `config` and `locks`) are named by the lowercase hex SHA-256 of their bytes;
+///   a store verifies this on `put` and keeps nothing when it does not hold.
+/// - Writes are atomic: a reader sees either no object or the whole object, never a part.
+/// - A `put` that returns has made the object durable (it survives a crash of the machine).
+/// - `get` does not re-hash what it returns; verifying stored content is the job of a check that
+///   re-hashes, so a flipped bit on disk is found there, not on every read.
+/// - Every failure is an `ObjectStoreError`.
+public protocol ObjectStore: Sendable {
+    /// Stores `bytes` under `key`, atomically (readers never see a partial object) and durably.
+    ///
+    /// Content-addressed kinds must verify SHA-256(bytes) == key.name and refuse with `hashMismatch`, keeping nothing.
+    /// Write-once: if the object already exists, put returns without writing (idempotent);
+    /// for config it throws `alreadyExists` if the existing content differs.
+    /// Concurrent puts of the same key are safe and all succeed.
+    func put(_ key: ObjectKey, _ bytes: [UInt8]) throws
+
+    /// The whole object; `notFound` if it does not exist.
+    func get(_ key: ObjectKey) throws -> [UInt8]
+
+    /// A byte range of the object; `rangeNotSatisfiable` if the range is not inside it.
+    /// An empty range at any offset from 0 to the size (inclusive) is inside and returns no bytes.
+    func get(_ key: ObjectKey, range: Range<Int>) throws -> [UInt8]
+
+    /// The object's size; `notFound` if it does not exist.
+    func head(_ key: ObjectKey) throws -> ObjectInfo
+
+    /// Every object of `kind`, in no particular order; temporary and foreign files are never listed.
+    func list(_ kind: ObjectKind) throws -> [ObjectInfo]
+
+    /// Removes the object; `notFound` if it does not exist.
+    func delete(_ key: ObjectKey) throws
+}

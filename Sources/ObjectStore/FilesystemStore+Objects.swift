@@ -1,0 +1,159 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FileIO
+
+/// The ObjectStore operations on files: verify, write to tmp/, fsync, link into place, fsync the directory.
+extension FilesystemStore {
+    /// Stores `bytes` under `key` following the protocol's rules.
+    ///
+    /// The temporary file is published with link(2), which fails if the name is taken, so concurrent puts
+    /// of one key never replace each other's file. On filesystems without hard links it falls back to rename(2).
+    public func put(_ key: ObjectKey, _ bytes: [UInt8]) throws(ObjectStoreError) {
+        if key.kind.isContentAddressed {
+            let actual = hasher(bytes)
+            guard actual == key.name else {
+                throw ObjectStoreError(
+                    .hashMismatch, key: key,
+                    message: "refused to store \(key): its content hashes to \(actual); "
+                        + "the data was damaged on the way or named wrongly, and nothing was stored"
+                )
+            }
+        }
+        let path = path(for: key)
+        if FileIO.exists(path) {
+            try acceptExisting(key, bytes, at: path)
+            return
+        }
+        let temporary: String
+        do throws(SystemError) {
+            temporary = try FileIO.writeTemporaryFile(in: temporaryDirectory, bytes, mode: Self.fileMode)
+        } catch {
+            throw storeError(error, key: key, doing: "write")
+        }
+        // The object lives on under its final name; the temporary name goes whatever happens.
+        defer { unlink(temporary) }
+        do throws(SystemError) {
+            try FileIO.link(temporary, to: path)
+        } catch where error.isExists {
+            try acceptExisting(key, bytes, at: path)
+            return
+        } catch where Self.linkIsUnsupported(error) {
+            do throws(SystemError) { try FileIO.rename(temporary, to: path) } catch {
+                throw storeError(error, key: key, doing: "write")
+            }
+        } catch {
+            throw storeError(error, key: key, doing: "write")
+        }
+        try syncDirectory(of: path, key: key)
+    }
+
+    public func get(_ key: ObjectKey) throws(ObjectStoreError) -> [UInt8] {
+        do throws(SystemError) {
+            return try FileIO.readFile(path(for: key))
+        } catch {
+            throw storeError(error, key: key, doing: "read")
+        }
+    }
+
+    public func get(_ key: ObjectKey, range: Range<Int>) throws(ObjectStoreError) -> [UInt8] {
+        let path = path(for: key)
+        let fd: Int32
+        do throws(SystemError) { fd = try FileIO.openForReading(path) } catch {
+            throw storeError(error, key: key, doing: "read")
+        }
+        defer { close(fd) }
+        let size: Int
+        do throws(SystemError) { size = try FileIO.status(fd: fd, path: path).size } catch {
+            throw storeError(error, key: key, doing: "read")
+        }
+        guard range.lowerBound >= 0, range.upperBound <= size else {
+            throw ObjectStoreError(
+                .rangeNotSatisfiable, key: key,
+                message: "cannot read bytes \(range.lowerBound)..<\(range.upperBound) of \(key): it holds \(size) bytes"
+            )
+        }
+        let bytes: [UInt8]
+        do throws(SystemError) {
+            bytes = try FileIO.readUpTo(fd: fd, count: range.count, offset: range.lowerBound, path: path)
+        } catch {
+            throw storeError(error, key: key, doing: "read")
+        }
+        guard bytes.count == range.count else {
+            throw ObjectStoreError(.io, key: key, message: "\(path) became shorter while being read; objects must never change")
+        }
+        return bytes
+    }
+
+    public func head(_ key: ObjectKey) throws(ObjectStoreError) -> ObjectInfo {
+        do throws(SystemError) {
+            return ObjectInfo(key: key, size: try FileIO.fileSize(path(for: key)))
+        } catch {
+            throw storeError(error, key: key, doing: "inspect")
+        }
+    }
+
+    public func list(_ kind: ObjectKind) throws(ObjectStoreError) -> [ObjectInfo] {
+        if kind == .config {
+            return FileIO.exists(path(for: .config)) ? [try head(.config)] : []
+        }
+        let directories = kind == .data
+            ? Self.layoutDirectories(root).filter { $0.hasPrefix(root + "/data/") }
+            : [root + "/" + kind.rawValue]
+        var result: [ObjectInfo] = []
+        for directory in directories {
+            let names: [String]
+            do throws(SystemError) { names = try FileIO.listDirectory(directory) } catch {
+                throw storeError(error, key: nil, doing: "list")
+            }
+            let prefix = kind == .data ? String(directory.suffix(2)) : ""
+            for name in names where name.hasPrefix(prefix) {
+                guard let key = try? ObjectKey(kind, name) else { continue }
+                do throws(SystemError) {
+                    result.append(ObjectInfo(key: key, size: try FileIO.fileSize(directory + "/" + name)))
+                } catch where error.isNotFound {
+                    continue  // deleted while we listed: it is simply not there any more
+                } catch {
+                    throw storeError(error, key: key, doing: "inspect")
+                }
+            }
+        }
+        return result
+    }
+
+    public func delete(_ key: ObjectKey) throws(ObjectStoreError) {
+        let path = path(for: key)
+        do throws(SystemError) { try FileIO.removeFile(path) } catch {
+            throw storeError(error, key: key, doing: "delete")
+        }
+        try syncDirectory(of: path, key: key)
+    }
+
+    /// An object already exists under `key`: fine for content-addressed kinds and locks (write-once, idempotent),
+    /// fine for config only if the content is the same.
+    private func acceptExisting(_ key: ObjectKey, _ bytes: [UInt8], at path: String) throws(ObjectStoreError) {
+        if key.kind == .config {
+            let existing = try get(key)
+            guard existing == bytes else {
+                throw ObjectStoreError(
+                    .alreadyExists, key: key,
+                    message: "the repository at \(root) already has a different config; "
+                        + "a config is written once, so open the existing repository instead of creating a new one"
+                )
+            }
+        }
+        // Another writer may have linked the file but not yet synced the directory; make sure it is durable.
+        try syncDirectory(of: path, key: key)
+    }
+
+    private func syncDirectory(of path: String, key: ObjectKey) throws(ObjectStoreError) {
+        do throws(SystemError) { try FileIO.syncDirectory(FileIO.parentDirectory(of: path)) } catch {
+            throw storeError(error, key: key, doing: "sync the directory of")
+        }
+    }
+
+    /// Errors with which link(2) says the filesystem has no hard links (FAT, exFAT, some network filesystems).
+    private static func linkIsUnsupported(_ error: SystemError) -> Bool {
+        error.code == EPERM || error.code == EOPNOTSUPP || error.code == EMLINK
+    }
+}
