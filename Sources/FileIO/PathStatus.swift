@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// What `stat` says about a path: its type, size and modification time.
-public struct FileStatus: Sendable, Equatable {
+public struct PathStatus: Sendable, Equatable {
     /// The type of a directory entry, as `lstat` sees it (symbolic links are not followed).
     public enum Kind: Sendable, Equatable {
         case regular, directory, symbolicLink, other
@@ -29,17 +29,17 @@ public struct FileStatus: Sendable, Equatable {
 
 extension FileIO {
     /// The status of `path` itself: a symbolic link is reported as a link, not as its target.
-    public static func status(_ path: String) throws(SystemError) -> FileStatus {
+    public static func status(_ path: String) throws(SystemError) -> PathStatus {
         var raw = stat()
         try call("lstat", path: path) { lstat(path, &raw) }
-        return FileStatus(raw)
+        return PathStatus(raw)
     }
 
     /// The status of an open file descriptor.
-    public static func status(fd: Int32, path: String?) throws(SystemError) -> FileStatus {
+    public static func status(fd: Int32, path: String?) throws(SystemError) -> PathStatus {
         var raw = stat()
         try call("fstat", path: path) { fstat(fd, &raw) }
-        return FileStatus(raw)
+        return PathStatus(raw)
     }
 
     /// The size in bytes of the file at `path` (following symbolic links).
