@@ -1,6 +1,7 @@
 import Backup
 import FileIO
 import Foundation
+import Repository
 import Testing
 
 @Suite("Restore safety and metadata")

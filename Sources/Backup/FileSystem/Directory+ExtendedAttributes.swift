@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FileIO
+import Repository
 
 /// Extended attributes (and so POSIX ACLs) of a directory's entries, reached without following symlinks.
 extension Directory {

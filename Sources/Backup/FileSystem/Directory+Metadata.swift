@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FileIO
+import Repository
 
 /// Putting an entry's metadata back after restore wrote it, without following symlinks.
 extension Directory {

@@ -2,18 +2,11 @@
 import Glibc
 #endif
 import FileIO
+import Repository
 
 /// One extended attribute, name and value as opaque bytes; POSIX ACLs are the attributes
 /// `system.posix_acl_access` and `system.posix_acl_default`.
-public struct ExtendedAttribute: Sendable, Hashable, Codable {
-    public var name: [UInt8]
-    public var value: [UInt8]
-
-    public init(name: [UInt8], value: [UInt8]) {
-        self.name = name
-        self.value = value
-    }
-
+extension ExtendedAttribute {
     public static let accessACL = Array("system.posix_acl_access".utf8)
     public static let defaultACL = Array("system.posix_acl_default".utf8)
 

@@ -1,3 +1,4 @@
+import Repository
 /// The owner, permissions, extended attributes and times restore puts back on an entry.
 public struct RestoreMetadata: Sendable, Equatable {
     /// Owner to set, or nil to leave it (e.g. restoring as an unprivileged user by choice).

@@ -1,0 +1,242 @@
+import FileIO
+import Glibc
+import Repository
+
+/// Backs up directory trees into a new recovery point: walk, compare with the parent, read what changed, commit.
+///
+/// The walking thread lists directories and decides; worker threads read, chunk, compress, encrypt and
+/// pack files. Trees are written after every file is stored, then the index, then the recovery point.
+public final class Archiver {
+    let repository: Repository
+    let options: BackupOptions
+    private let excludes: ExcludeMatcher
+    private let names = NameCache()
+    private let reader: BlobReader
+    private var warnings: [BackupWarning] = []
+    private var summary = RecoveryPoint.Summary()
+    private var rootDevice: UInt64 = 0
+
+    public init(repository: Repository, options: BackupOptions) {
+        self.repository = repository
+        self.options = options
+        excludes = ExcludeMatcher(patterns: options.excludes)
+        reader = repository.makeBlobReader()
+    }
+
+    /// Runs the backup. `elapsed` reports seconds since the start, for the summary.
+    public func run(elapsed: () -> Double = { 0 }) throws -> BackupResult {
+        let paths = try Self.normalizedPaths(options.paths)
+        let writer = try RepositoryWriter(repository: repository)
+        let chunker = repository.makeChunker()
+        let pool = WorkerPool(threads: options.threads, capacity: 256) {
+            FileSaver(writer: try writer.makeBlobWriter(), chunker: chunker)
+        }
+        let previousRoot = try options.parent.flatMap { stored in try stored.point.treeID.map { try reader.loadTree($0) } }
+        let root = PendingDirectory(previous: previousRoot)
+        do {
+            for path in paths { try add(path, to: root, pool: pool) }
+        } catch {
+            try? pool.finish()
+            throw error
+        }
+        try pool.finish()
+        let treeWriter = try writer.makeBlobWriter()
+        let rootID = try store(root, writer: treeWriter)
+        try treeWriter.flush()
+        try writer.finish()
+        let statistics = writer.statistics
+        summary.blobsAdded = statistics.blobsAdded
+        summary.bytesAdded = statistics.bytesAdded
+        summary.bytesStored = statistics.bytesStored
+        summary.warnings = warnings.count
+        summary.durationSeconds = elapsed()
+        let point = RecoveryPoint(
+            time: options.identity.time, hostname: options.identity.hostname, username: options.identity.username,
+            paths: paths, excludes: options.excludes, tags: options.tags, tree: rootID, parent: options.parent?.id,
+            summary: summary)
+        let stored = try repository.saveRecoveryPoint(point)
+        return BackupResult(recoveryPoint: stored, warnings: warnings, statistics: statistics)
+    }
+
+    /// Absolute, without "." or "..", without trailing slashes, and without paths inside another one.
+    public static func normalizedPaths(_ paths: [String]) throws -> [String] {
+        guard !paths.isEmpty else { throw RepositoryError(.invalidArgument, "name at least one path to back up") }
+        var cleaned: [String] = []
+        for path in paths {
+            guard path.hasPrefix("/") else {
+                throw RepositoryError(.invalidArgument, "\"\(path)\" is not an absolute path")
+            }
+            var parts: [Substring] = []
+            for part in path.split(separator: "/") where part != "." {
+                if part == ".." { _ = parts.popLast() } else { parts.append(part) }
+            }
+            cleaned.append("/" + parts.joined(separator: "/"))
+        }
+        let sorted = Set(cleaned).sorted()
+        return sorted.filter { path in
+            !sorted.contains { other in other != path && (other == "/" || path.hasPrefix(other + "/")) }
+        }
+    }
+
+    private func add(_ path: String, to root: PendingDirectory, pool: WorkerPool<FileSaver>) throws {
+        var pending = root
+        var prefix = ""
+        let parts = path.split(separator: "/").map(String.init)
+        if parts.isEmpty {
+            let directory = try openSource(path)
+            rootDevice = try directory.status().device
+            try scan(directory, into: root, path: [], pool: pool)
+            return
+        }
+        for (position, part) in parts.enumerated() {
+            prefix += "/" + part
+            let name = Array(part.utf8)
+            let isSource = position == parts.count - 1
+            var status: stat = stat()
+            let result = fstatat(AT_FDCWD, prefix, &status, isSource ? AT_SYMLINK_NOFOLLOW : 0)
+            guard result == 0 else {
+                throw RepositoryError(.invalidArgument, "cannot back up \(path): \(SystemError.current("stat", path: prefix))")
+            }
+            let fileStatus = try FileStatus(status, operation: "stat", path: prefix)
+            if !isSource {
+                guard fileStatus.kind == .directory else {
+                    throw RepositoryError(.invalidArgument, "cannot back up \(path): \(prefix) is not a directory")
+                }
+                let previous = pending.previous
+                pending = pending.child(named: name, node: makeNode(name, fileStatus, path: Array(prefix.utf8), xattrs: nil),
+                                        previous: subtree(of: previous?.node(named: name)))
+                continue
+            }
+            rootDevice = fileStatus.device
+            if fileStatus.kind == .directory {
+                let previous = pending.previous
+                let child = pending.child(named: name, node: makeNode(name, fileStatus, path: Array(prefix.utf8), xattrs: nil),
+                                          previous: subtree(of: previous?.node(named: name)))
+                summary.directories += 1
+                let directory = try openSource(prefix)
+                try scan(directory, into: child, path: Array(prefix.utf8), pool: pool)
+            } else {
+                let parentPath = String(prefix.dropLast(part.count + 1))
+                let parentDirectory = try openSource(parentPath.isEmpty ? "/" : parentPath)
+                try addEntry(name, status: fileStatus, in: parentDirectory, into: pending, path: Array(prefix.utf8), pool: pool)
+            }
+        }
+    }
+
+    private func openSource(_ path: String) throws -> Directory {
+        do { return try Directory.open(path: path) } catch {
+            throw RepositoryError(.invalidArgument, "cannot back up \(path): \(error)")
+        }
+    }
+
+    private func subtree(of node: Node?) -> Tree? {
+        guard let id = node?.subtree else { return nil }
+        return try? reader.loadTree(id)
+    }
+
+    private func warn(_ path: [UInt8], _ message: String) {
+        warnings.append(BackupWarning(path: FileName.printable(path), message: message))
+    }
+
+    /// Lists one directory and handles each entry; recurses into subdirectories.
+    private func scan(_ directory: borrowing Directory, into pending: PendingDirectory, path: [UInt8],
+                      pool: WorkerPool<FileSaver>) throws {
+        let entries: [[UInt8]]
+        do { entries = try directory.entries() } catch {
+            warn(path, "cannot list the directory: \(error)")
+            return
+        }
+        for name in entries {
+            let full = path + [UInt8(ascii: "/")] + name
+            if excludes.excludes(path: full, name: name) { continue }
+            let status: FileStatus
+            do { status = try directory.status(of: name) } catch {
+                warn(full, error.isNotFound ? "vanished during the backup" : "skipped: \(error)")
+                continue
+            }
+            try addEntry(name, status: status, in: directory, into: pending, path: full, pool: pool)
+        }
+    }
+
+    private func addEntry(_ name: [UInt8], status: FileStatus, in directory: borrowing Directory,
+                          into pending: PendingDirectory, path: [UInt8], pool: WorkerPool<FileSaver>) throws {
+        var xattrs: [ExtendedAttribute] = []
+        do { xattrs = try directory.extendedAttributes(of: name) } catch {
+            warn(path, "extended attributes not saved: \(error)")
+        }
+        var node = makeNode(name, status, path: path, xattrs: xattrs)
+        switch status.kind {
+        case .regular:
+            summary.files += 1
+            summary.bytes += status.size
+            let previous = pending.previous?.node(named: name)
+            if let previous, node.isUnchanged(comparedTo: previous) {
+                summary.filesUnchanged += 1
+                node.content = previous.content
+                node.holes = previous.holes
+                pending.nodes.append(node)
+            } else {
+                if previous == nil { summary.filesNew += 1 } else { summary.filesChanged += 1 }
+                let slot = FileSlot(path: path, node: node)
+                pending.nodes.append(node)
+                pending.files.append((pending.nodes.count - 1, slot))
+                try pool.submit(slot)
+            }
+        case .directory:
+            summary.directories += 1
+            let child = PendingDirectory(previous: subtree(of: pending.previous?.node(named: name)))
+            pending.nodes.append(node)
+            pending.children.append((pending.nodes.count - 1, child))
+            if options.oneFileSystem && status.device != rootDevice { return }
+            let opened: Directory
+            do { opened = try Directory.open(at: directory, name: name) } catch {
+                warn(path, error.isNotFound ? "vanished during the backup" : "cannot enter the directory: \(error)")
+                return
+            }
+            try scan(opened, into: child, path: path, pool: pool)
+        case .symlink:
+            summary.otherEntries += 1
+            do { node.linkTarget = try directory.readLink(name) } catch {
+                warn(path, "skipped: \(error)")
+                return
+            }
+            pending.nodes.append(node)
+        case .fifo, .socket, .characterDevice, .blockDevice:
+            summary.otherEntries += 1
+            pending.nodes.append(node)
+        }
+    }
+
+    private func makeNode(_ name: [UInt8], _ status: FileStatus, path: [UInt8], xattrs: [ExtendedAttribute]?) -> Node {
+        var node = Node(name: name, kind: NodeKind(rawValue: status.kind.rawValue)!)
+        FileSaver.update(&node, from: status)
+        node.rdev = status.rdev
+        node.user = Array((names.userName(status.uid) ?? "").utf8)
+        node.group = Array((names.groupName(status.gid) ?? "").utf8)
+        if status.kind != .regular {
+            node.size = status.kind == .symlink ? status.size : 0
+        }
+        node.xattrs = xattrs ?? []
+        return node
+    }
+
+    /// Writes the trees bottom-up once every file is stored; returns the directory's tree id.
+    private func store(_ pending: PendingDirectory, writer: BlobWriter) throws -> BlobID {
+        for (index, child) in pending.children {
+            pending.nodes[index].subtree = try store(child, writer: writer)
+        }
+        var dropped: Set<Int> = []
+        for (index, slot) in pending.files {
+            if let warning = slot.warning { warn(slot.path, warning) }
+            if slot.failed {
+                dropped.insert(index)
+                summary.files -= 1
+            } else {
+                pending.nodes[index] = slot.node
+            }
+        }
+        let nodes = dropped.isEmpty ? pending.nodes : pending.nodes.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+        let tree = Tree(nodes: nodes)
+        return try writer.save(tree.encoded(), type: .tree)
+    }
+}

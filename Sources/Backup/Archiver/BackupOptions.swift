@@ -1,0 +1,44 @@
+import Repository
+
+/// What to back up and how.
+public struct BackupOptions: Sendable {
+    /// Absolute paths of the sources.
+    public var paths: [String]
+    public var excludes: [String] = []
+    /// Stay on the file system each source starts on (mount points are kept as empty directories).
+    public var oneFileSystem = false
+    public var tags: [String] = []
+    /// The recovery point whose metadata decides which files need not be read again.
+    public var parent: StoredRecoveryPoint?
+    /// Who and when: the caller reads the clock, not the archiver.
+    public var identity: WriterIdentity
+    /// Worker threads reading, chunking and compressing files.
+    public var threads: Int
+
+    public init(paths: [String], identity: WriterIdentity, threads: Int) {
+        self.paths = paths
+        self.identity = identity
+        self.threads = threads
+    }
+}
+
+/// Something the backup could not do for one entry; the backup went on without it.
+public struct BackupWarning: Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// A finished backup.
+public struct BackupResult: Sendable {
+    public var recoveryPoint: StoredRecoveryPoint
+    public var warnings: [BackupWarning]
+    public var statistics: RepositoryWriter.Statistics
+}
+
+/// Picks the recovery point to compare with: the newest one of the same host and the same paths.
+public func parentCandidate(in points: [StoredRecoveryPoint], hostname: String, paths: [String]) -> StoredRecoveryPoint? {
+    let wanted = paths.sorted()
+    return points.last { $0.point.hostname == hostname && $0.point.paths.sorted() == wanted }
+}

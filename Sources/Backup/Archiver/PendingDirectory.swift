@@ -1,0 +1,40 @@
+import Repository
+
+/// A directory being backed up: its nodes so far, its subdirectories, and the files still being read.
+///
+/// Touched only by the walking thread; the file slots it points to are filled by workers.
+final class PendingDirectory {
+    var nodes: [Node] = []
+    var children: [(index: Int, directory: PendingDirectory)] = []
+    var files: [(index: Int, slot: FileSlot)] = []
+    /// The same directory in the parent recovery point, for change detection.
+    let previous: Tree?
+
+    init(previous: Tree?) {
+        self.previous = previous
+    }
+
+    /// The index of the child directory `name`, adding `node` for it if it is not there yet.
+    func child(named name: [UInt8], node: @autoclosure () -> Node, previous: @autoclosure () -> Tree?) -> PendingDirectory {
+        if let existing = children.first(where: { nodes[$0.index].name == name }) { return existing.directory }
+        let directory = PendingDirectory(previous: previous())
+        nodes.append(node())
+        children.append((nodes.count - 1, directory))
+        return directory
+    }
+}
+
+/// One regular file to read, and what reading it found. Filled by exactly one worker, read by the walker
+/// only after the pool finished (the thread join orders the accesses), hence `@unchecked Sendable`.
+final class FileSlot: @unchecked Sendable {
+    let path: [UInt8]
+    var node: Node
+    var warning: String?
+    /// The file could not be read at all; it is left out of the recovery point.
+    var failed = false
+
+    init(path: [UInt8], node: Node) {
+        self.path = path
+        self.node = node
+    }
+}

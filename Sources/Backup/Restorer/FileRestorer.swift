@@ -1,0 +1,135 @@
+import FileIO
+import Glibc
+import Repository
+
+/// A directory shared by the restore workers: they create files relative to its descriptor.
+/// `@unchecked Sendable`: the descriptor is only used for *at calls, which are safe from any thread.
+final class SharedDirectory: @unchecked Sendable {
+    let directory: Directory
+    let components: [[UInt8]]
+
+    init(_ directory: consuming Directory, components: [[UInt8]]) {
+        self.directory = directory
+        self.components = components
+    }
+
+    var displayPath: String { "/" + components.map { FileName.printable($0) }.joined(separator: "/") }
+}
+
+/// One regular file to write, and what happened. Filled by one worker, read after the pool finished.
+final class RestoreJob: @unchecked Sendable {
+    let parent: SharedDirectory
+    let name: [UInt8]
+    let node: Node
+    var warning: String?
+    var written: UInt64 = 0
+
+    init(parent: SharedDirectory, name: [UInt8], node: Node) {
+        self.parent = parent
+        self.name = name
+        self.node = node
+    }
+
+    var displayPath: String { parent.displayPath + "/" + FileName.printable(name) }
+}
+
+/// A worker thread's file writer: creates the file (never through a symlink), writes its data regions, sets metadata.
+final class FileRestorer: PoolWorker {
+    private let reader: BlobReader
+    private let restorePermissions: Bool
+    private let umask: UInt32
+    private let isRoot: Bool
+
+    init(reader: BlobReader, restorePermissions: Bool, umask: UInt32) {
+        self.reader = reader
+        self.restorePermissions = restorePermissions
+        self.umask = umask
+        isRoot = geteuid() == 0
+    }
+
+    func process(_ job: RestoreJob) throws {
+        let parent = job.parent
+        let fd: Int32
+        do { fd = try parent.directory.createFile(job.name, exclusive: true) } catch {
+            job.warning = "not restored: \(error)"
+            return
+        }
+        do {
+            try write(job, fd: fd)
+        } catch {
+            close(fd)
+            try? parent.directory.remove(job.name)
+            job.warning = "not restored: \(error)"
+            return
+        }
+        close(fd)
+        do {
+            try parent.directory.applyMetadata(to: job.name, Self.metadata(of: job.node, permissions: restorePermissions,
+                                                                    umask: umask, isRoot: isRoot))
+        } catch {
+            job.warning = "restored, but its metadata could not be set: \(error)"
+        }
+    }
+
+    func finish() throws {}
+
+    private func write(_ job: RestoreJob, fd: Int32) throws {
+        let node = job.node
+        // Size first: holes stay holes because nothing is written there.
+        try FileIO.call("ftruncate", path: job.displayPath) { ftruncate(fd, off_t(node.size)) }
+        var ranges = node.dataRanges.makeIterator()
+        var current = ranges.next()
+        var position = current?.lowerBound ?? 0
+        for id in node.content {
+            let data = try reader.load(id)
+            var offset = 0
+            while offset < data.count {
+                guard let range = current else {
+                    throw RepositoryError(.corrupt, "the recovery point holds more data than the file's size \(node.size)")
+                }
+                let room = Int(range.upperBound - position)
+                let count = min(room, data.count - offset)
+                try data.withUnsafeBytes { raw in
+                    try Self.pwriteAll(fd: fd, UnsafeRawBufferPointer(rebasing: raw[offset..<offset + count]),
+                                       at: position, path: job.displayPath)
+                }
+                offset += count
+                position += UInt64(count)
+                job.written += UInt64(count)
+                if position == range.upperBound {
+                    current = ranges.next()
+                    position = current?.lowerBound ?? position
+                }
+            }
+        }
+        if current != nil && !(node.content.isEmpty && node.size == 0) {
+            throw RepositoryError(.corrupt, "the recovery point holds less data than the file's size \(node.size)")
+        }
+    }
+
+    static func pwriteAll(fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: UInt64, path: String) throws {
+        var done = 0
+        while done < buffer.count {
+            let n = try FileIO.call("write", path: path) {
+                pwrite(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            }
+            done += n
+        }
+    }
+
+    static func metadata(of node: Node, permissions: Bool, umask: UInt32, isRoot: Bool) -> RestoreMetadata {
+        var metadata = RestoreMetadata(mtimeSeconds: node.mtimeSeconds, mtimeNanoseconds: node.mtimeNanoseconds)
+        if permissions {
+            if isRoot {
+                metadata.uid = node.uid
+                metadata.gid = node.gid
+            }
+            metadata.mode = node.kind == .symlink ? nil : node.mode
+            metadata.xattrs = isRoot ? node.xattrs : node.xattrs.filter { $0.name.starts(with: Array("user.".utf8)) }
+        } else if node.kind != .symlink {
+            // As a newly created entry would be: the process umask applied to 0666 (files) or 0777 (directories).
+            metadata.mode = (node.kind == .directory ? 0o777 : 0o666) & ~umask
+        }
+        return metadata
+    }
+}

@@ -1,0 +1,104 @@
+import Backup
+import FileIO
+import Glibc
+import Repository
+import Testing
+
+@Suite("Backup and restore of a tree holding every special case")
+struct BackupRestoreTests {
+    @Test("a restored tree is identical to its source: contents, modes, owners, times, xattrs, ACLs, links, devices, sparse files")
+    func restoresEverythingExactly() throws {
+        let scratch = try Scratch()
+        let source = scratch.sub("source")
+        try FileIO.makeDirectories(source)
+        try TreeFixture.make(at: source)
+        let repository = try scratch.makeRepository()
+        let result = try Scratch.backup(repository, [source])
+        #expect(result.warnings.isEmpty, "\(result.warnings)")
+        let summary = result.recoveryPoint.point.summary
+        #expect(summary.filesNew == summary.files)
+        #expect(summary.files >= 48)
+
+        let target = scratch.sub("target")
+        let restored = try Scratch.restore(try scratch.reopen(), result.recoveryPoint, to: target)
+        #expect(restored.warnings.isEmpty, "\(restored.warnings)")
+        let differences = TreeFixture.differences(source, target + source)
+        #expect(differences.isEmpty, "\(differences)")
+    }
+
+    @Test("an unchanged tree is not read again, and a changed file is")
+    func incrementalReadsOnlyChanges() throws {
+        let scratch = try Scratch()
+        let source = scratch.sub("source")
+        try FileIO.makeDirectories(source)
+        try TreeFixture.make(at: source)
+        let repository = try scratch.makeRepository()
+        let first = try Scratch.backup(repository, [source])
+        let second = try Scratch.backup(repository, [source], parent: first.recoveryPoint, time: "2026-11-24T13:00:00.000000000Z")
+        #expect(second.recoveryPoint.point.summary.filesUnchanged == first.recoveryPoint.point.summary.files)
+        // Only the trees of the directories above the source may change (other tests touch /tmp meanwhile).
+        #expect(second.statistics.blobsAdded <= source.split(separator: "/").count)
+        let walker = TreeWalker(repository: repository)
+        var subtrees: [BlobID?] = []
+        for point in [first.recoveryPoint, second.recoveryPoint] {
+            try walker.list(point, under: source) { entry in if entry.path == source { subtrees.append(entry.node.subtree) } }
+        }
+        #expect(subtrees.count == 2 && subtrees[0] != nil && subtrees[0] == subtrees[1])
+
+        try TreeFixture.write(source + "/docs/file-5.txt", Array("new content".utf8))
+        let third = try Scratch.backup(repository, [source], parent: second.recoveryPoint, time: "2026-11-24T14:00:00.000000000Z")
+        #expect(third.recoveryPoint.point.summary.filesChanged == 1)
+        #expect(third.recoveryPoint.point.summary.filesUnchanged == first.recoveryPoint.point.summary.files - 1)
+        let target = scratch.sub("target")
+        _ = try Scratch.restore(repository, third.recoveryPoint, to: target)
+        #expect(try FileIO.readFile(target + source + "/docs/file-5.txt") == Array("new content".utf8))
+    }
+
+    @Test("identical content is stored once")
+    func deduplicates() throws {
+        let scratch = try Scratch()
+        let source = scratch.sub("source")
+        try FileIO.makeDirectories(source)
+        let bytes = (0..<2_000_000).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 13) }
+        try TreeFixture.write(source + "/a.bin", bytes)
+        try TreeFixture.write(source + "/b.bin", bytes)
+        let repository = try scratch.makeRepository()
+        let result = try Scratch.backup(repository, [source])
+        #expect(result.statistics.bytesAdded < UInt64(bytes.count) + 100_000)
+    }
+
+    @Test("excluded names and paths are left out, and an excluded directory is not entered")
+    func excludes() throws {
+        let scratch = try Scratch()
+        let source = scratch.sub("source")
+        try FileIO.makeDirectories(source + "/cache/deep")
+        try FileIO.makeDirectories(source + "/keep")
+        try TreeFixture.write(source + "/keep/a.txt", [1])
+        try TreeFixture.write(source + "/keep/b.tmp", [2])
+        try TreeFixture.write(source + "/cache/deep/c.txt", [3])
+        let repository = try scratch.makeRepository()
+        let result = try Scratch.backup(repository, [source]) { $0.excludes = ["*.tmp", source + "/cache"] }
+        var paths: [String] = []
+        try TreeWalker(repository: repository).list(result.recoveryPoint) { paths.append($0.path) }
+        #expect(paths.contains(source + "/keep/a.txt"))
+        #expect(!paths.contains(source + "/keep/b.tmp"))
+        #expect(!paths.contains { $0.hasPrefix(source + "/cache") })
+    }
+
+    @Test("a fifo is recorded as a fifo and never opened for reading (which would block)")
+    func fifoIsRecordedNotRead() throws {
+        let scratch = try Scratch()
+        let source = scratch.sub("source")
+        try FileIO.makeDirectories(source)
+        try TreeFixture.write(source + "/fine.txt", Array("fine".utf8))
+        // A fifo opened for reading would block: the archiver must not read it, only record it.
+        mkfifo(source + "/pipe", 0o600)
+        let repository = try scratch.makeRepository()
+        let result = try Scratch.backup(repository, [source])
+        #expect(result.warnings.isEmpty)
+        var kinds: [String: NodeKind] = [:]
+        try TreeWalker(repository: repository).list(result.recoveryPoint) { kinds[$0.path] = $0.node.kind }
+        #expect(kinds[source + "/pipe"] == .fifo)
+        #expect(kinds[source + "/fine.txt"] == .regular)
+    }
+}
