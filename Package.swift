@@ -45,7 +45,7 @@ let package = Package(
 
         // Composition root and CLI.
         .executableTarget(name: "haven", dependencies: [
-            "Backup", "Repository", "ObjectStore", "FileIO",
+            "Backup", "Repository", "ObjectStore", "FileIO", "Crypto", "Compression",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

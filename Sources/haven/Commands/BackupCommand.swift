@@ -1,0 +1,72 @@
+import ArgumentParser
+import Backup
+import Foundation
+import Repository
+
+/// `haven backup`: a new recovery point of the given paths; files unchanged since the last one are not read again.
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup", abstract: "Back up files and directories into a new recovery point.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Leave out paths matching a shell pattern (a name anywhere, or an absolute path with /). Repeatable.")
+    var exclude: [String] = []
+
+    @Flag(name: .long, help: "Do not cross into other file systems.")
+    var oneFileSystem = false
+
+    @Option(name: .long, help: "A tag for the recovery point. Repeatable.")
+    var tag: [String] = []
+
+    @Flag(name: .long, help: "Read every file again, ignoring the previous recovery point.")
+    var force = false
+
+    @Argument(help: "The files and directories to back up.")
+    var paths: [String]
+
+    func run() throws {
+        try runCommand {
+            let started = SystemClock.monotonic()
+            let repository = try global.openRepository()
+            let absolute = paths.map { path in
+                path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            }
+            let identity = SystemClock.identity()
+            var options = BackupOptions(paths: absolute, identity: identity, threads: SystemClock.processors)
+            options.excludes = exclude
+            options.oneFileSystem = oneFileSystem
+            options.tags = tag
+            if !force {
+                let normalized = try Archiver.normalizedPaths(absolute)
+                options.parent = parentCandidate(in: try repository.recoveryPoints(), hostname: identity.hostname, paths: normalized)
+            }
+            let result = try Archiver(repository: repository, options: options).run { SystemClock.monotonic() - started }
+            report(result)
+            if !result.warnings.isEmpty { throw ExitCode.incomplete }
+        }
+    }
+
+    private func report(_ result: BackupResult) {
+        let summary = result.recoveryPoint.point.summary
+        if global.json {
+            struct Report: Encodable {
+                let id: String
+                let parent: String?
+                let summary: RecoveryPoint.Summary
+                let warnings: [String]
+            }
+            Output.json(Report(id: result.recoveryPoint.id, parent: result.recoveryPoint.point.parent, summary: summary,
+                               warnings: result.warnings.map(\.description)))
+            return
+        }
+        for warning in result.warnings { Output.error("warning: \(warning)") }
+        if let parent = result.recoveryPoint.point.parent { Output.line("compared with recovery point \(parent.prefix(8))") }
+        Output.line("files: \(summary.filesNew) new, \(summary.filesChanged) changed, \(summary.filesUnchanged) unchanged")
+        Output.line("directories: \(summary.directories), other entries: \(summary.otherEntries)")
+        Output.line("added: \(Output.size(summary.bytesAdded)) in \(summary.blobsAdded) blobs, stored \(Output.size(summary.bytesStored))")
+        Output.line("processed \(summary.files) files, \(Output.size(summary.bytes)) in \(Output.duration(summary.durationSeconds))")
+        if !result.warnings.isEmpty { Output.line("\(result.warnings.count) warning(s): some entries were not backed up") }
+        Output.line("recovery point \(result.recoveryPoint.id) saved")
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Backup
+import Repository
+
+extension ConflictPolicy: ExpressibleByArgument {}
+
+/// `haven restore`: a recovery point, or parts of it, under a target directory.
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore", abstract: "Restore a recovery point (or some paths of it) under a target directory.",
+        discussion: """
+            The recovery point's paths are recreated under the target: /srv/www comes back as TARGET/srv/www.
+            When an entry exists already: `copy` (the default) restores beside it as "YYYY-MM-DD HH-MM Copy of NAME",
+            `overwrite` replaces it, `skip` keeps it.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The recovery point: an id, a unique prefix, or \"latest\".")
+    var recoveryPoint: String
+
+    @Option(name: .long, help: "The directory to restore under (created if missing).")
+    var target: String
+
+    @Option(name: .long, help: "Restore only this absolute path of the recovery point. Repeatable.")
+    var include: [String] = []
+
+    @Option(name: .long, help: "What to do when an entry exists: copy, overwrite or skip.")
+    var conflict: ConflictPolicy = .copy
+
+    @Flag(name: .long, help: "Do not restore owners, modes, extended attributes and ACLs.")
+    var noPermissions = false
+
+    func run() throws {
+        try runCommand {
+            let started = SystemClock.monotonic()
+            let repository = try global.openRepository()
+            let point = try repository.resolveRecoveryPoint(recoveryPoint)
+            var options = RestoreOptions(target: target, copyStamp: SystemClock.copyStamp(), threads: SystemClock.processors)
+            options.includes = include
+            options.conflict = conflict
+            options.restorePermissions = !noPermissions
+            let result = try Restorer(repository: repository, point: point, options: options).run()
+            let seconds = SystemClock.monotonic() - started
+            if global.json {
+                struct Report: Encodable {
+                    let recoveryPoint: String
+                    let files, directories, otherEntries, skipped: Int
+                    let bytes: UInt64
+                    let copies: [String]
+                    let warnings: [String]
+                    let durationSeconds: Double
+                }
+                Output.json(Report(recoveryPoint: point.id, files: result.files, directories: result.directories,
+                                   otherEntries: result.otherEntries, skipped: result.skipped, bytes: result.bytes,
+                                   copies: result.copies, warnings: result.warnings.map(\.description), durationSeconds: seconds))
+            } else {
+                for warning in result.warnings { Output.error("warning: \(warning)") }
+                Output.line("restored recovery point \(point.shortID) to \(target): \(result.files) files, \(result.directories) directories, \(result.otherEntries) other entries, \(Output.size(result.bytes)) in \(Output.duration(seconds))")
+                if result.skipped > 0 { Output.line("\(result.skipped) existing entries kept (skipped)") }
+                if !result.copies.isEmpty { Output.line("\(result.copies.count) entries restored as copies beside existing ones") }
+            }
+            if !result.warnings.isEmpty { throw ExitCode.incomplete }
+        }
+    }
+}
