@@ -15,6 +15,10 @@ import Glibc
 /// `stopLock`; request state lives in the `Dispatcher`, which documents its own locking.
 public final class Server: @unchecked Sendable {
     /// Answers one request. A thrown error becomes a generic 500; the server keeps serving.
+    ///
+    /// Handlers run as tasks on the shared Swift concurrency pool (as many threads as cores), so they
+    /// must never block a thread: await, or move blocking work (sync HTTP, disk-heavy SQLite) to a
+    /// thread of its own, or every other handler waits.
     public typealias Handler = @Sendable (Request) async throws -> Response
 
     /// The TCP port the server listens on (the chosen one when configured with port 0).
@@ -98,6 +102,8 @@ public final class Server: @unchecked Sendable {
 
     /// Stops gracefully: stops accepting connections, lets requests in flight finish (up to
     /// `Configuration.shutdownGracePeriod`), then closes every connection. Safe to call more than once.
+    ///
+    /// Blocks the calling thread until done. Responses sent while draining carry `Connection: close`.
     public func stop() {
         stop(grace: configuration.shutdownGracePeriod)
     }

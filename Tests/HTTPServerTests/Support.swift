@@ -28,6 +28,16 @@ func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) async {
     }
 }
 
+/// Runs blocking work on a thread of its own, so it never starves the concurrency pool the server's handlers need.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    let result = Shared<T?>(nil)
+    await onThreads(1) { _ in
+        let value = body()
+        result.update { $0 = value }
+    }
+    return result.value!
+}
+
 /// A value shared between threads in a test.
 final class Shared<Value: Sendable>: @unchecked Sendable {
     // @unchecked: `value` is only touched under `lock`.
