@@ -60,6 +60,8 @@ final class EasyHandle {
     ) {
         _ = CCurl_setopt_string(curl, CURLOPT_URL, request.url)
         _ = CCurl_setopt_long(curl, CURLOPT_NOSIGNAL, 1)
+        // Only HTTP(S): a URL from a credentials file must not be able to read file:// or speak other protocols.
+        _ = CCurl_setopt_string(curl, CURLOPT_PROTOCOLS_STR, "http,https")
         _ = CCurl_setopt_long(curl, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(configuration.connectTimeout))
         _ = CCurl_setopt_long(curl, CURLOPT_TIMEOUT_MS, milliseconds(request.timeout ?? configuration.timeout))
         _ = CCurl_setopt_offset(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maxResponseSize))

@@ -15,6 +15,12 @@ struct ClientTests {
         #expect(error?.message.contains("127.0.0.1") == true)
     }
 
+    @Test("URLs other than http and https are refused")
+    func onlyHTTP() async throws {
+        let error = await #expect(throws: HTTPClientError.self) { try await Client().send(.init(url: "file:///etc/hostname")) }
+        #expect(error?.code == .other)
+    }
+
     @Test("a slow server gives timeout after the request's timeout, not the server's delay")
     func timeout() async throws {
         let (server, base) = try startServer { _ in
