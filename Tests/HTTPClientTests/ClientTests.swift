@@ -1,0 +1,103 @@
+/// Client over real loopback: errors are classified, limits and throttles hold, proxies are used, HTTPS pins.
+import Foundation
+import HTTPClient
+import HTTPServer
+import Testing
+
+@Suite("Client")
+struct ClientTests {
+    @Test("nothing listening gives connectionRefused")
+    func connectionRefused() async throws {
+        let (server, base) = try startServer { _ in .text("") }
+        server.stop()
+        let error = await #expect(throws: HTTPClientError.self) { try await Client().send(.init(url: base)) }
+        #expect(error?.code == .connectionRefused)
+        #expect(error?.message.contains("127.0.0.1") == true)
+    }
+
+    @Test("URLs other than http and https are refused")
+    func onlyHTTP() async throws {
+        let error = await #expect(throws: HTTPClientError.self) { try await Client().send(.init(url: "file:///etc/hostname")) }
+        #expect(error?.code == .other)
+    }
+
+    @Test("a slow server gives timeout after the request's timeout, not the server's delay")
+    func timeout() async throws {
+        let (server, base) = try startServer { _ in
+            try await Task.sleep(for: .seconds(2))
+            return .text("late")
+        }
+        defer { server.stop() }
+        var request = Client.Request(url: base)
+        request.timeout = .milliseconds(300)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await #expect(throws: HTTPClientError.self) { try await Client().send(request) }
+        #expect(error?.code == .timeout)
+        #expect(clock.now - start < .milliseconds(1500))
+    }
+
+    @Test("a response over the maximum size fails with tooLarge; one at the limit is read")
+    func tooLarge() async throws {
+        let (server, base) = try startServer { request in
+            Response(body: Array(repeating: 65, count: Int(request.path.dropFirst()) ?? 0))
+        }
+        defer { server.stop() }
+        var configuration = Client.Configuration()
+        configuration.maxResponseSize = 1000
+        let client = Client(configuration: configuration)
+        let error = await #expect(throws: HTTPClientError.self) { try await client.send(.init(url: "\(base)/5000")) }
+        #expect(error?.code == .tooLarge)
+        #expect(try await client.send(.init(url: "\(base)/1000")).body.count == 1000)
+    }
+
+    @Test("HEAD and DELETE are sent as such, and response headers are all kept")
+    func methodsAndHeaders() async throws {
+        let (server, base) = try startServer { request in
+            var headers: HTTPHeaders = ["X-Method": request.method]
+            headers.add("Set-Cookie", "a=1")
+            headers.add("Set-Cookie", "b=2")
+            return Response(headers: headers, body: Array("body".utf8))
+        }
+        defer { server.stop() }
+        let client = Client()
+        let head = try await client.send(.init(method: "HEAD", url: base))
+        #expect(head.header("X-Method") == "HEAD")
+        #expect(head.body.isEmpty)
+        let delete = try await client.send(.init(method: "DELETE", url: base))
+        #expect(delete.header("X-Method") == "DELETE")
+        #expect(delete.headers.filter { $0.name.lowercased() == "set-cookie" }.map(\.value) == ["a=1", "b=2"])
+    }
+
+    @Test("download and upload throttles hold the rate")
+    func throttling() async throws {
+        let size = 300_000
+        let (server, base) = try startServer { request in
+            Response(body: request.method == "GET" ? Array(repeating: 7, count: size) : [])
+        }
+        defer { server.stop() }
+        var configuration = Client.Configuration()
+        configuration.maxReceiveBytesPerSecond = 200_000
+        configuration.maxSendBytesPerSecond = 200_000
+        let client = Client(configuration: configuration)
+        let clock = ContinuousClock()
+        let download = try await clock.measure { _ = try await client.send(.init(url: base)) }
+        let upload = try await clock.measure {
+            _ = try await client.send(.init(method: "PUT", url: base, body: Array(repeating: 7, count: size)))
+        }
+        // 300 kB at 200 kB/s is 1.5 s; curl may burst the first buffer, so allow some slack.
+        #expect(download > .milliseconds(1000))
+        #expect(upload > .milliseconds(1000))
+        #expect(download < .seconds(4))
+    }
+
+    @Test("a configured proxy receives the request in absolute form")
+    func proxy() async throws {
+        let (proxy, proxyURL) = try startServer { request in .text("proxied \(request.path)") }
+        defer { proxy.stop() }
+        var configuration = Client.Configuration()
+        configuration.proxy = .url(proxyURL)
+        let response = try await Client(configuration: configuration).send(.init(url: "http://vault.invalid/objects/1"))
+        #expect(response.text == "proxied http://vault.invalid/objects/1")
+    }
+}

@@ -1,0 +1,53 @@
+/// Helpers for live client tests: a loopback server, and a self-signed certificate made with the openssl CLI.
+import Foundation
+import HTTPClient
+import HTTPServer
+
+/// Starts a server on 127.0.0.1, port 0.
+func startServer(
+    _ configure: (inout Server.Configuration) -> Void = { _ in }, handler: @escaping Server.Handler
+) throws -> (Server, String) {
+    var configuration = Server.Configuration()
+    configure(&configuration)
+    let server = try Server(configuration: configuration, handler: handler)
+    let scheme = configuration.tls == nil ? "http" : "https"
+    return (server, "\(scheme)://127.0.0.1:\(server.port)")
+}
+
+/// A P-256 self-signed certificate for CN=localhost, valid one day, and the SPKI pin of its key.
+struct SelfSignedCertificate {
+    let certificatePEM: String
+    let privateKeyPEM: String
+    /// base64(SHA-256(DER SubjectPublicKeyInfo)), as computed by the openssl CLI.
+    let publicKeyPin: String
+
+    init() throws {
+        let directory = NSTemporaryDirectory() + "/httpclient-tls-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.shell(
+            "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost -days 1 "
+                + "-keyout key.pem -out cert.pem 2>/dev/null", in: directory)
+        certificatePEM = try String(contentsOfFile: directory + "/cert.pem", encoding: .utf8)
+        privateKeyPEM = try String(contentsOfFile: directory + "/key.pem", encoding: .utf8)
+        publicKeyPin = try Self.shell(
+            "openssl x509 -in cert.pem -pubkey -noout | openssl pkey -pubin -outform der "
+                + "| openssl dgst -sha256 -binary | base64", in: directory
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @discardableResult
+    private static func shell(_ command: String, in directory: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
