@@ -27,7 +27,7 @@ run: build
 
 ## test: build, then every test (unit and end to end) against the release build.
 test: build
-	$(SWIFT) test -c $(CONFIG)
+	$(SWIFT) test -c $(CONFIG) --no-parallel
 
 ## bench: Haven against restic and borg on the Linux source tree (see bench/README.md).
 bench: build

@@ -20,6 +20,8 @@ struct CLI {
     }()
 
     var environment: [String: String]
+    /// A command that runs the binary, e.g. to drop privileges (`setpriv ... --`).
+    var wrapper: [String] = []
 
     init(repository: String, password: String = "a passphrase of at least sixteen") {
         var env = ProcessInfo.processInfo.environment
@@ -31,8 +33,8 @@ struct CLI {
     @discardableResult
     func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: wrapper.first ?? CLI.binary)
+        process.arguments = wrapper.isEmpty ? arguments : Array(wrapper.dropFirst()) + [CLI.binary] + arguments
         process.environment = environment.merging(extra) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

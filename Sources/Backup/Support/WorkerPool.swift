@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 
 /// The per-thread half of a worker pool: state that must not be shared (a compressor, a pack in progress).
-protocol PoolWorker {
+protocol PoolWorker: SendableMetatype {
     associatedtype Job
     func process(_ job: Job) throws
     /// Runs once on the worker's thread after its last job (e.g. to store a partial pack).
