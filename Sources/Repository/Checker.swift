@@ -1,7 +1,7 @@
 import Crypto
 import Dispatch
 import Foundation
-import Glibc
+import Synchronization
 import ObjectStore
 
 /// One thing `check` found wrong, naming the object it is in.
@@ -201,19 +201,14 @@ public final class Checker {
 }
 
 /// Per-pack results written by concurrent workers, each to its own slot.
-/// `@unchecked Sendable`: slots are disjoint, and reads happen after concurrentPerform returns.
-private final class ResultsBox: @unchecked Sendable {
-    var values: [([CheckProblem], UInt64)]
-    private var lock = pthread_mutex_t()
+private final class ResultsBox: Sendable {
+    private let slots: Mutex<[([CheckProblem], UInt64)]>
 
     init(count: Int) {
-        values = Array(repeating: ([], 0), count: count)
-        pthread_mutex_init(&lock, nil)
+        slots = Mutex(Array(repeating: ([], 0), count: count))
     }
 
-    func set(_ index: Int, _ value: ([CheckProblem], UInt64)) {
-        pthread_mutex_lock(&lock)
-        values[index] = value
-        pthread_mutex_unlock(&lock)
-    }
+    func set(_ index: Int, _ value: ([CheckProblem], UInt64)) { slots.withLock { $0[index] = value } }
+
+    var values: [([CheckProblem], UInt64)] { slots.withLock { $0 } }
 }

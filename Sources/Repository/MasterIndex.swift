@@ -1,4 +1,4 @@
-import Glibc
+import Synchronization
 
 /// Where a blob is stored: the pack, and the envelope's place in it.
 public struct BlobLocation: Sendable, Equatable {
@@ -10,9 +10,7 @@ public struct BlobLocation: Sendable, Equatable {
 }
 
 /// The in-memory union of every index object, plus the blobs claimed by writers of this process.
-///
-/// `@unchecked Sendable`: every access to the mutable tables happens under `lock`.
-public final class MasterIndex: @unchecked Sendable {
+public final class MasterIndex: Sendable {
     private struct Slot {
         var pack: Int32
         var type: BlobType
@@ -21,75 +19,64 @@ public final class MasterIndex: @unchecked Sendable {
         var rawLength: UInt32
     }
 
-    private var lock = pthread_mutex_t()
-    private var packIDs: [String] = []
-    private var packNumbers: [String: Int32] = [:]
-    private var blobs: [BlobID: Slot] = [:]
-    private var claimed: Set<BlobID> = []
+    private struct State {
+        var packIDs: [String] = []
+        var packNumbers: [String: Int32] = [:]
+        var blobs: [BlobID: Slot] = [:]
+        var claimed: Set<BlobID> = []
 
-    public init() {
-        pthread_mutex_init(&lock, nil)
+        func location(_ slot: Slot) -> BlobLocation {
+            BlobLocation(pack: packIDs[Int(slot.pack)], type: slot.type, offset: slot.offset, length: slot.length,
+                         rawLength: slot.rawLength)
+        }
     }
 
-    deinit { pthread_mutex_destroy(&lock) }
+    private let state = Mutex(State())
 
-    private func locked<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        return try body()
-    }
+    public init() {}
 
     /// Records the blobs of a stored pack.
     public func add(pack: String, entries: [PackEntry]) {
-        locked {
+        state.withLock { state in
             let number: Int32
-            if let existing = packNumbers[pack] {
+            if let existing = state.packNumbers[pack] {
                 number = existing
             } else {
-                number = Int32(packIDs.count)
-                packIDs.append(pack)
-                packNumbers[pack] = number
+                number = Int32(state.packIDs.count)
+                state.packIDs.append(pack)
+                state.packNumbers[pack] = number
             }
             for entry in entries {
-                blobs[entry.id] = Slot(pack: number, type: entry.type, offset: entry.offset, length: entry.length,
-                                       rawLength: entry.rawLength)
-                claimed.remove(entry.id)
+                state.blobs[entry.id] = Slot(pack: number, type: entry.type, offset: entry.offset, length: entry.length,
+                                             rawLength: entry.rawLength)
+                state.claimed.remove(entry.id)
             }
         }
     }
 
     public func location(of id: BlobID) -> BlobLocation? {
-        locked {
-            guard let slot = blobs[id] else { return nil }
-            return BlobLocation(pack: packIDs[Int(slot.pack)], type: slot.type, offset: slot.offset, length: slot.length,
-                                rawLength: slot.rawLength)
-        }
+        state.withLock { state in state.blobs[id].map { state.location($0) } }
     }
 
-    public func contains(_ id: BlobID) -> Bool { locked { blobs[id] != nil } }
+    public func contains(_ id: BlobID) -> Bool { state.withLock { $0.blobs[id] != nil } }
 
     /// True when the caller should store the blob: nobody has it, and nobody else is storing it.
     func claim(_ id: BlobID) -> Bool {
-        locked {
-            if blobs[id] != nil { return false }
-            return claimed.insert(id).inserted
+        state.withLock { state in
+            if state.blobs[id] != nil { return false }
+            return state.claimed.insert(id).inserted
         }
     }
 
     /// Gives up a claim whose blob was not stored.
-    func release(_ id: BlobID) { _ = locked { claimed.remove(id) } }
+    func release(_ id: BlobID) { _ = state.withLock { $0.claimed.remove(id) } }
 
-    public var blobCount: Int { locked { blobs.count } }
-    public var packs: [String] { locked { packIDs } }
-    public func hasPack(_ pack: String) -> Bool { locked { packNumbers[pack] != nil } }
+    public var blobCount: Int { state.withLock { $0.blobs.count } }
+    public var packs: [String] { state.withLock { $0.packIDs } }
+    public func hasPack(_ pack: String) -> Bool { state.withLock { $0.packNumbers[pack] != nil } }
 
     /// Every blob with its location, for check and statistics.
     public func allBlobs() -> [(BlobID, BlobLocation)] {
-        locked {
-            blobs.map { id, slot in
-                (id, BlobLocation(pack: packIDs[Int(slot.pack)], type: slot.type, offset: slot.offset,
-                                  length: slot.length, rawLength: slot.rawLength))
-            }
-        }
+        state.withLock { state in state.blobs.map { id, slot in (id, state.location(slot)) } }
     }
 }

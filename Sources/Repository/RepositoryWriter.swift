@@ -1,19 +1,22 @@
 import Compression
 import Crypto
-import Glibc
+import Synchronization
 import ObjectStore
 
 /// Coordinates the blob writers of one backup: stores their packs, indexes them, and counts what was added.
 ///
-/// `@unchecked Sendable`: shared by the worker threads; its mutable state is guarded by `lock`.
-public final class RepositoryWriter: @unchecked Sendable {
+/// Shared by the worker threads; its mutable state lives in a `Mutex`.
+public final class RepositoryWriter: Sendable {
     /// An index object is written after this many packs, so an interrupted backup loses little.
     static let packsPerIndex = 8
 
     let repository: Repository
-    private var lock = pthread_mutex_t()
-    private var unindexed: [(pack: String, entries: [PackEntry])] = []
-    private var stats = Statistics()
+    private struct State {
+        var unindexed: [(pack: String, entries: [PackEntry])] = []
+        var statistics = Statistics()
+    }
+
+    private let state: Mutex<State>
 
     /// What the writers added to the repository.
     public struct Statistics: Sendable, Equatable {
@@ -26,19 +29,10 @@ public final class RepositoryWriter: @unchecked Sendable {
 
     public init(repository: Repository) throws {
         self.repository = repository
-        pthread_mutex_init(&lock, nil)
-        unindexed = try repository.adoptUnindexedPacks()
+        state = Mutex(State(unindexed: try repository.adoptUnindexedPacks()))
     }
 
-    deinit { pthread_mutex_destroy(&lock) }
-
-    private func locked<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        return try body()
-    }
-
-    public var statistics: Statistics { locked { stats } }
+    public var statistics: Statistics { state.withLock { $0.statistics } }
 
     /// A writer for one thread.
     public func makeBlobWriter() throws -> BlobWriter { try BlobWriter(parent: self) }
@@ -48,21 +42,21 @@ public final class RepositoryWriter: @unchecked Sendable {
         let name = Hex.encode(SHA256.hash(bytes))
         try repository.storeCall("store pack \(name.prefix(16))") { try repository.store.put(ObjectKey(.data, name), bytes) }
         repository.index.add(pack: name, entries: entries)
-        let batch: [(pack: String, entries: [PackEntry])]? = locked {
-            stats.packsStored += 1
-            stats.bytesStored += UInt64(bytes.count)
-            unindexed.append((name, entries))
-            guard unindexed.count >= Self.packsPerIndex else { return nil }
-            defer { unindexed = [] }
-            return unindexed
+        let batch: [(pack: String, entries: [PackEntry])]? = state.withLock { state in
+            state.statistics.packsStored += 1
+            state.statistics.bytesStored += UInt64(bytes.count)
+            state.unindexed.append((name, entries))
+            guard state.unindexed.count >= Self.packsPerIndex else { return nil }
+            defer { state.unindexed = [] }
+            return state.unindexed
         }
         if let batch { try writeIndex(batch, sealer: sealer) }
     }
 
     func countAdded(bytes: Int) {
-        locked {
-            stats.blobsAdded += 1
-            stats.bytesAdded += UInt64(bytes)
+        state.withLock { state in
+            state.statistics.blobsAdded += 1
+            state.statistics.bytesAdded += UInt64(bytes)
         }
     }
 
@@ -71,14 +65,14 @@ public final class RepositoryWriter: @unchecked Sendable {
         let bytes = try sealer.sealObject(IndexFile.encode(packs), compressor: compressor)
         let name = Hex.encode(SHA256.hash(bytes))
         try repository.storeCall("store index \(name.prefix(16))") { try repository.store.put(ObjectKey(.index, name), bytes) }
-        locked { stats.indexesStored += 1 }
+        state.withLock { $0.statistics.indexesStored += 1 }
     }
 
     /// Writes the index for every pack not yet indexed. Call after every blob writer was flushed.
     public func finish() throws {
-        let rest = locked {
-            defer { unindexed = [] }
-            return unindexed
+        let rest = state.withLock { state in
+            defer { state.unindexed = [] }
+            return state.unindexed
         }
         if !rest.isEmpty { try writeIndex(rest, sealer: EnvelopeSealer(key: repository.key)) }
     }
