@@ -7,9 +7,14 @@ import ObjectStore
 public final class BlobReader {
     let repository: Repository
     let opener: EnvelopeOpener
+    /// With `wholePacks`, the last pack read is kept in memory: a restore reads blobs in about the order
+    /// they were packed, so one read of a pack serves many blobs.
+    private let wholePacks: Bool
+    private var cachedPack: (name: String, bytes: [UInt8])?
 
-    init(repository: Repository) {
+    init(repository: Repository, wholePacks: Bool = false) {
         self.repository = repository
+        self.wholePacks = wholePacks
         opener = EnvelopeOpener(key: repository.key)
     }
 
@@ -19,9 +24,19 @@ public final class BlobReader {
             throw RepositoryError(.missing, "blob \(id) is not in the index; run `haven check`")
         }
         let key = try ObjectKey(.data, location.pack)
-        let envelope = try repository.storeCall("read pack \(location.pack.prefix(16))") {
-            try repository.store.get(key, range: Int(location.offset)..<Int(location.offset) + Int(location.length))
+        let range = Int(location.offset)..<Int(location.offset) + Int(location.length)
+        if wholePacks {
+            if cachedPack?.name != location.pack {
+                cachedPack = nil
+                let bytes = try repository.storeCall("read pack \(location.pack.prefix(16))") { try repository.store.get(key) }
+                cachedPack = (location.pack, bytes)
+            }
+            guard let pack = cachedPack?.bytes, range.upperBound <= pack.count else {
+                throw RepositoryError(.corrupt, "blob \(id) lies beyond the end of pack \(location.pack.prefix(16))")
+            }
+            return try open(Array(pack[range]), id: id, location: location)
         }
+        let envelope = try repository.storeCall("read pack \(location.pack.prefix(16))") { try repository.store.get(key, range: range) }
         return try open(envelope, id: id, location: location)
     }
 

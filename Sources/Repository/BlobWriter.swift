@@ -93,6 +93,6 @@ public final class BlobWriter {
     public func flush() throws {
         guard !pack.isEmpty else { return }
         let (bytes, entries) = try pack.finish(sealer: sealer)
-        try parent.store(pack: bytes, entries: entries, sealer: sealer)
+        try parent.store(pack: bytes, entries: entries)
     }
 }

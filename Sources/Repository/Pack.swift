@@ -70,7 +70,6 @@ final class PackBuilder {
 
     init(targetSize: Int) {
         self.targetSize = targetSize
-        bytes.reserveCapacity(targetSize + targetSize / 8)
     }
 
     var isEmpty: Bool { entries.isEmpty }
@@ -83,8 +82,12 @@ final class PackBuilder {
                                  rawLength: UInt32(rawLength)))
     }
 
-    /// Gives the closure the buffer to append an envelope to.
-    func withBuffer<R>(_ body: (inout [UInt8]) throws -> R) rethrows -> R { try body(&bytes) }
+    /// Gives the closure the buffer to append an envelope to. The buffer is reserved at the first blob,
+    /// so a writer that never stores anything holds no memory.
+    func withBuffer<R>(_ body: (inout [UInt8]) throws -> R) rethrows -> R {
+        if bytes.capacity == 0 { bytes.reserveCapacity(targetSize + targetSize / 8) }
+        return try body(&bytes)
+    }
 
     /// Drops everything after `start` (a blob that failed verification).
     func truncate(to start: Int) { bytes.removeSubrange(start...) }
@@ -96,7 +99,6 @@ final class PackBuilder {
         withUnsafeBytes(of: UInt32(header.count).littleEndian) { bytes.append(contentsOf: $0) }
         defer {
             bytes = []
-            bytes.reserveCapacity(targetSize + targetSize / 8)
             entries = []
         }
         return (bytes, entries)

@@ -1,7 +1,8 @@
 import Compression
 import Crypto
-import Synchronization
+import Dispatch
 import ObjectStore
+import Synchronization
 
 /// Coordinates the blob writers of one backup: stores their packs, indexes them, and counts what was added.
 ///
@@ -17,6 +18,7 @@ public final class RepositoryWriter: Sendable {
     }
 
     private let state: Mutex<State>
+    private let uploader: Uploader
 
     /// What the writers added to the repository.
     public struct Statistics: Sendable, Equatable {
@@ -30,6 +32,7 @@ public final class RepositoryWriter: Sendable {
     public init(repository: Repository) throws {
         self.repository = repository
         state = Mutex(State(unindexed: try repository.adoptUnindexedPacks()))
+        uploader = Uploader(sealer: EnvelopeSealer(key: repository.key))
     }
 
     public var statistics: Statistics { state.withLock { $0.statistics } }
@@ -37,20 +40,24 @@ public final class RepositoryWriter: Sendable {
     /// A writer for one thread.
     public func makeBlobWriter() throws -> BlobWriter { try BlobWriter(parent: self) }
 
-    /// Stores a finished pack, then makes its blobs visible in the index; writes an index object every few packs.
-    func store(pack bytes: [UInt8], entries: [PackEntry], sealer: EnvelopeSealer) throws {
-        let name = Hex.encode(SHA256.hash(bytes))
-        try repository.storeCall("store pack \(name.prefix(16))") { try repository.store.put(ObjectKey(.data, name), bytes) }
-        repository.index.add(pack: name, entries: entries)
-        let batch: [(pack: String, entries: [PackEntry])]? = state.withLock { state in
-            state.statistics.packsStored += 1
-            state.statistics.bytesStored += UInt64(bytes.count)
-            state.unindexed.append((name, entries))
-            guard state.unindexed.count >= Self.packsPerIndex else { return nil }
-            defer { state.unindexed = [] }
-            return state.unindexed
+    /// Hands a finished pack to the upload thread, which stores it, then makes its blobs visible in the index
+    /// and writes an index object every few packs. Throws the first upload failure, if one happened.
+    /// The caller goes on filling its next pack meanwhile; at most `Uploader.inFlight` packs wait.
+    func store(pack bytes: [UInt8], entries: [PackEntry]) throws {
+        try uploader.submit { [self] sealer in
+            let name = Hex.encode(SHA256.hash(bytes))
+            try repository.storeCall("store pack \(name.prefix(16))") { try repository.store.put(ObjectKey(.data, name), bytes) }
+            repository.index.add(pack: name, entries: entries)
+            let batch: [(pack: String, entries: [PackEntry])]? = state.withLock { state in
+                state.statistics.packsStored += 1
+                state.statistics.bytesStored += UInt64(bytes.count)
+                state.unindexed.append((name, entries))
+                guard state.unindexed.count >= Self.packsPerIndex else { return nil }
+                defer { state.unindexed = [] }
+                return state.unindexed
+            }
+            if let batch { try writeIndex(batch, sealer: sealer) }
         }
-        if let batch { try writeIndex(batch, sealer: sealer) }
     }
 
     func countAdded(bytes: Int) {
@@ -68,12 +75,50 @@ public final class RepositoryWriter: Sendable {
         state.withLock { $0.statistics.indexesStored += 1 }
     }
 
-    /// Writes the index for every pack not yet indexed. Call after every blob writer was flushed.
+    /// Waits until every pack handed over so far is stored (without writing an index).
+    public func waitForUploads() throws { try uploader.drain() }
+
+    /// Waits for every pack to be stored, then writes the index for every pack not yet indexed.
+    /// Call after every blob writer was flushed.
     public func finish() throws {
+        try uploader.drain()
         let rest = state.withLock { state in
             defer { state.unindexed = [] }
             return state.unindexed
         }
         if !rest.isEmpty { try writeIndex(rest, sealer: EnvelopeSealer(key: repository.key)) }
+    }
+}
+
+/// One background thread that stores packs in the order they were finished.
+///
+/// `@unchecked Sendable`: `sealer` is used only by the tasks of the serial `queue`, one at a time;
+/// the first failure lives in a `Mutex`.
+private final class Uploader: @unchecked Sendable {
+    /// Packs finished but not yet stored; bounds the memory they hold.
+    static let inFlight = 1
+
+    private let queue = DispatchQueue(label: "haven.upload")
+    private let slots = DispatchSemaphore(value: Uploader.inFlight)
+    private let failure = Mutex<(any Error)?>(nil)
+    private let sealer: EnvelopeSealer
+
+    init(sealer: EnvelopeSealer) {
+        self.sealer = sealer
+    }
+
+    func submit(_ work: @escaping @Sendable (EnvelopeSealer) throws -> Void) throws {
+        if let error = failure.withLock({ $0 }) { throw error }
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            guard failure.withLock({ $0 }) == nil else { return }
+            do { try work(sealer) } catch { failure.withLock { $0 = $0 ?? error } }
+        }
+    }
+
+    func drain() throws {
+        queue.sync {}
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 }

@@ -97,7 +97,8 @@ struct RepositoryTests {
         let blobs = try writer.makeBlobWriter()
         try blobs.save(chunk, type: .data)
         try blobs.flush()
-        // No index, no recovery point: as if the process died here.
+        try writer.waitForUploads()
+        // The pack is stored, but no index and no recovery point: as if the process died here.
         #expect(try temp.store.list(.index).isEmpty)
         let reopened = try temp.reopen()
         let next = try RepositoryWriter(repository: reopened)

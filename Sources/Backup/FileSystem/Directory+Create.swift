@@ -22,6 +22,8 @@ extension Directory {
     public func createFile(_ name: [UInt8], exclusive: Bool) throws(SystemError) -> Int32 {
         let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | (exclusive ? O_EXCL : O_TRUNC)
         let file = try call("openat", name) { openat(fd, $0, flags, 0o600) }
+        // O_CREAT|O_EXCL made a new regular file; only an existing entry needs its type checked.
+        if exclusive { return file }
         let status: FileStatus
         do {
             status = try FileStatus(fd: file)

@@ -7,10 +7,13 @@ import Repository
 final class SharedDirectory: @unchecked Sendable {
     let directory: Directory
     let components: [[UInt8]]
+    /// Created by this restore: nothing can exist in it yet that was not put there by the restore.
+    let isNew: Bool
 
-    init(_ directory: consuming Directory, components: [[UInt8]]) {
+    init(_ directory: consuming Directory, components: [[UInt8]], isNew: Bool) {
         self.directory = directory
         self.components = components
+        self.isNew = isNew
     }
 
     var displayPath: String { "/" + components.map { FileName.printable($0) }.joined(separator: "/") }
@@ -33,6 +36,17 @@ final class RestoreJob: @unchecked Sendable {
     var displayPath: String { parent.displayPath + "/" + FileName.printable(name) }
 }
 
+/// Files handed to a worker together, so the queue is touched once per batch rather than once per file.
+final class RestoreBatch: @unchecked Sendable {
+    var jobs: [RestoreJob] = []
+    var bytes: UInt64 = 0
+
+    static let maxFiles = 64
+    static let maxBytes: UInt64 = 8 << 20
+
+    var isFull: Bool { jobs.count >= Self.maxFiles || bytes >= Self.maxBytes }
+}
+
 /// A worker thread's file writer: creates the file (never through a symlink), writes its data regions, sets metadata.
 final class FileRestorer: PoolWorker {
     private let reader: BlobReader
@@ -47,7 +61,11 @@ final class FileRestorer: PoolWorker {
         isRoot = geteuid() == 0
     }
 
-    func process(_ job: RestoreJob) throws {
+    func process(_ batch: RestoreBatch) throws {
+        for job in batch.jobs { restore(job) }
+    }
+
+    private func restore(_ job: RestoreJob) {
         let parent = job.parent
         let fd: Int32
         do { fd = try parent.directory.createFile(job.name, exclusive: true) } catch {
@@ -62,13 +80,13 @@ final class FileRestorer: PoolWorker {
             job.warning = "not restored: \(error)"
             return
         }
-        close(fd)
         do {
-            try parent.directory.applyMetadata(to: job.name, Self.metadata(of: job.node, permissions: restorePermissions,
-                                                                    umask: umask, isRoot: isRoot))
+            try Self.metadata(of: job.node, permissions: restorePermissions, umask: umask, isRoot: isRoot)
+                .apply(toOpenFile: fd, path: job.displayPath)
         } catch {
             job.warning = "restored, but its metadata could not be set: \(error)"
         }
+        close(fd)
     }
 
     func finish() throws {}

@@ -17,6 +17,7 @@ public final class Restorer {
     private let isRoot = geteuid() == 0
     private var result = RestoreResult()
     private var jobs: [RestoreJob] = []
+    private var batch = RestoreBatch()
     /// Hard links and symlinks, made after every file exists.
     private var deferredLinks: [(parent: [[UInt8]], name: [UInt8], node: Node)] = []
     /// Directories whose metadata is set at the end, deepest first (writing into them changes their times).
@@ -54,15 +55,16 @@ public final class Restorer {
         do { target = try Directory.open(path: options.target) } catch {
             throw RepositoryError(.invalidArgument, "cannot open the restore target \(options.target): \(error)")
         }
-        let root = SharedDirectory(target, components: [])
+        let root = SharedDirectory(target, components: [], isNew: false)
         let repository = self.repository
         let permissions = options.restorePermissions
         let umask = self.umask
-        let pool = WorkerPool(threads: options.threads, capacity: 256) {
+        let pool = WorkerPool(threads: options.threads, capacity: 8) {
             FileRestorer(reader: repository.makeBlobReader(), restorePermissions: permissions, umask: umask)
         }
         do {
             try restore(tree: try reader.loadTree(rootID), into: root, pool: pool)
+            if !batch.jobs.isEmpty { try pool.submit(batch) }
         } catch {
             try? pool.finish()
             throw error
@@ -109,12 +111,12 @@ public final class Restorer {
     private func restoreDirectory(_ node: Node, into parent: SharedDirectory, decision: IncludeFilter.Decision,
                                   pool: WorkerPool<FileRestorer>) throws {
         var name = node.name
-        if let existing = parent.directory.exists(name), existing.kind != .directory {
+        if !parent.isNew, let existing = parent.directory.exists(name), existing.kind != .directory {
             guard let resolved = resolveConflict(node.name, in: parent) else { return }
             name = resolved
         }
         var created = false
-        if parent.directory.exists(name) == nil {
+        if parent.isNew || parent.directory.exists(name) == nil {
             do { try parent.directory.makeDirectory(name, mode: 0o700) } catch {
                 warn(parent.components + [name], "not restored: \(error)")
                 return
@@ -135,7 +137,7 @@ public final class Restorer {
             warn(parent.components + [name], "its contents cannot be restored: \(error)")
             return
         }
-        try restore(tree: tree, into: SharedDirectory(opened, components: parent.components + [name]), pool: pool)
+        try restore(tree: tree, into: SharedDirectory(opened, components: parent.components + [name], isNew: created), pool: pool)
     }
 
     /// Applies the conflict policy to an existing entry; returns the name to restore under, or nil to skip.
@@ -169,7 +171,7 @@ public final class Restorer {
 
     private func restoreEntry(_ node: Node, into parent: SharedDirectory, pool: WorkerPool<FileRestorer>) throws {
         var name = node.name
-        if parent.directory.exists(name) != nil {
+        if !parent.isNew && parent.directory.exists(name) != nil {
             guard let resolved = resolveConflict(name, in: parent) else { return }
             name = resolved
         }
@@ -185,7 +187,12 @@ public final class Restorer {
         case .regular:
             let job = RestoreJob(parent: parent, name: name, node: node)
             jobs.append(job)
-            try pool.submit(job)
+            batch.jobs.append(job)
+            batch.bytes += node.size
+            if batch.isFull {
+                try pool.submit(batch)
+                batch = RestoreBatch()
+            }
         case .symlink:
             deferredLinks.append((parent.components, name, node))
         case .fifo, .socket, .characterDevice, .blockDevice:
