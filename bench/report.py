@@ -13,14 +13,14 @@ from collections import defaultdict
 STEPS = [("init", "repo init"), ("initial", "initial backup"), ("nochange", "no-change backup"),
          ("change", "1% change backup"), ("restore", "restore")]
 TOOL_ORDER = ["haven", "restic", "borg"]
-# (label, how to read the value from a tool's medians, target ratio haven/restic or None)
+# (label, unit, how to read the value from a tool's medians, target ratio haven/restic or None)
 RATIOS = [
-    ("initial backup, wall", lambda t: t["steps"].get("initial", {}).get("wall"), 0.5),
-    ("no-change backup, wall", lambda t: t["steps"].get("nochange", {}).get("wall"), 0.25),
-    ("1% change backup, wall", lambda t: t["steps"].get("change", {}).get("wall"), None),
-    ("restore, wall", lambda t: t["steps"].get("restore", {}).get("wall"), 0.5),
-    ("repository size after 3 backups", lambda t: t["metrics"].get("repo_bytes_final"), 1.0),
-    ("peak RSS, backup and restore steps", lambda t: t.get("peak_rss_bytes"), 1.0),
+    ("initial backup, wall", "s", lambda t: t["steps"].get("initial", {}).get("wall"), 0.5),
+    ("no-change backup, wall", "s", lambda t: t["steps"].get("nochange", {}).get("wall"), 0.25),
+    ("1% change backup, wall", "s", lambda t: t["steps"].get("change", {}).get("wall"), None),
+    ("restore, wall", "s", lambda t: t["steps"].get("restore", {}).get("wall"), 0.5),
+    ("repository size after 3 backups", "bytes", lambda t: t["metrics"].get("repo_bytes_final"), 1.0),
+    ("peak RSS, backup and restore steps", "bytes", lambda t: t.get("peak_rss_bytes"), 1.0),
 ]
 
 
@@ -94,7 +94,8 @@ def markdown(meta, tools, summaries):
         f"{int(meta['source_dirs']):,} directories, {int(meta['source_symlinks']):,} symlinks, {source_mb:,.1f} MB. "
         f"1% change: {fmt(first.get('changed_files'), 0)} files grow by {fmt(first.get('changed_bytes'), 0)} bytes in total.",
         f"- **Tools:** {'; '.join(meta['version_' + t] for t in tools)}.",
-        f"- **Runs:** {meta['runs']} (tables show the median).",
+        f"- **Runs:** {meta['runs']} (tables show the median); each timed step first waited up to "
+        f"{meta.get('idle_wait', '0')} s for other processes to use less than a quarter of a core.",
         "",
         "## Results",
         "",
@@ -133,8 +134,9 @@ def markdown(meta, tools, summaries):
         for row in ratios:
             met = "—" if row["target"] is None or row["ratio"] is None else ("yes" if row["ratio"] <= row["target"] else "no")
             target = "—" if row["target"] is None else f"≤ {row['target']:.2f}"
-            lines.append(f"| {row['measure']} | {fmt(row['haven'])} | {fmt(row['restic'])} | "
-                         f"{fmt(row['ratio'])} | {target} | {met} |")
+            show, unit = (mb, "MB") if row["unit"] == "bytes" else (fmt, row["unit"])
+            lines.append(f"| {row['measure']} ({unit}) | {show(row['haven'])} | {show(row['restic'])} | "
+                         f"{fmt(row['ratio'], 3)} | {target} | {met} |")
     return "\n".join(lines) + "\n"
 
 
@@ -142,10 +144,11 @@ def ratio_rows(summaries):
     if "haven" not in summaries or "restic" not in summaries:
         return []
     rows = []
-    for label, read, target in RATIOS:
+    for label, unit, read, target in RATIOS:
         haven, restic = read(summaries["haven"]), read(summaries["restic"])
         ratio = haven / restic if haven is not None and restic else None
-        rows.append({"measure": label, "haven": haven, "restic": restic, "ratio": ratio, "target": target})
+        rows.append({"measure": label, "unit": unit, "haven": haven, "restic": restic, "ratio": ratio,
+                     "target": target})
     return rows
 
 

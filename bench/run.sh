@@ -4,13 +4,16 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: bash bench/run.sh [--tools haven,restic,borg] [--quick] [--runs N]
+usage: bash bench/run.sh [--tools haven,restic,borg] [--quick] [--runs N] [--idle-wait S]
 
   --tools LIST  comma-separated subset of haven,restic,borg (default: all three)
   --quick       smoke run on drivers/net and fs only, one run unless --runs is given
   --runs N      repeat the whole sequence N times and report medians (default 3, quick 1)
+  --idle-wait S before each timed step, wait up to S seconds for other processes to use less
+                than a quarter of a core (default 60; 0 starts every step at once)
 
 Work data lives in $BENCH_DIR (default bench/work); results go to bench/results/.
+HAVEN_BIN selects another haven binary (default .build/release/haven).
 EOF
 }
 
@@ -20,6 +23,7 @@ say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 TOOLS="haven,restic,borg"
 QUICK=0
 RUNS=""
+IDLE_WAIT=60
 while [[ $# -gt 0 ]]; do
 	case "$1" in
 		--tools) [[ $# -ge 2 ]] || die "--tools needs a list, e.g. --tools restic,borg"; TOOLS="$2"; shift 2 ;;
@@ -27,12 +31,15 @@ while [[ $# -gt 0 ]]; do
 		--quick) QUICK=1; shift ;;
 		--runs) [[ $# -ge 2 ]] || die "--runs needs a number"; RUNS="$2"; shift 2 ;;
 		--runs=*) RUNS="${1#--runs=}"; shift ;;
+		--idle-wait) [[ $# -ge 2 ]] || die "--idle-wait needs seconds"; IDLE_WAIT="$2"; shift 2 ;;
+		--idle-wait=*) IDLE_WAIT="${1#--idle-wait=}"; shift ;;
 		-h|--help) usage; exit 0 ;;
 		*) usage >&2; die "unknown argument '$1'" ;;
 	esac
 done
 [[ -n "$RUNS" ]] || RUNS=$([[ $QUICK == 1 ]] && echo 1 || echo 3)
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive whole number, got '$RUNS'"
+[[ "$IDLE_WAIT" =~ ^[0-9]+$ ]] || die "--idle-wait must be a whole number of seconds, got '$IDLE_WAIT'"
 IFS=',' read -r -a TOOL_LIST <<<"$TOOLS"
 [[ ${#TOOL_LIST[@]} -gt 0 ]] || die "--tools is empty; pick from haven,restic,borg"
 for tool in "${TOOL_LIST[@]}"; do
@@ -45,7 +52,7 @@ BENCH="$ROOT/bench"
 mkdir -p "${BENCH_DIR:-$BENCH/work}"
 WORK=$(cd "${BENCH_DIR:-$BENCH/work}" && pwd)
 RESULTS="$BENCH/results"
-HAVEN="$ROOT/.build/release/haven"
+HAVEN="${HAVEN_BIN:-$ROOT/.build/release/haven}"
 TARBALL=/usr/src/linux-source-6.1.tar.xz
 PRISTINE_FULL="$WORK/pristine/linux-6.1"
 PRISTINE_QUICK="$WORK/pristine-quick/linux-6.1"
@@ -99,7 +106,7 @@ prepare_pristine() {
 
 check_haven() {
 	has_tool haven || return 0
-	[[ -x "$HAVEN" ]] || die "$HAVEN not found; run 'make build' first, or leave haven out with --tools restic,borg"
+	[[ -x "$HAVEN" ]] || die "$HAVEN not found; run 'make build' first (or set HAVEN_BIN), or leave haven out with --tools restic,borg"
 }
 
 reset_tree() {
@@ -135,12 +142,27 @@ busy_seconds() {
 	awk -v hz="$(getconf CLK_TCK)" '/^cpu /{printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz; exit}' /proc/stat
 }
 
+# On a shared machine a compiler next to the benchmark can double a step's wall time; waiting for a quiet
+# second costs little. After IDLE_WAIT seconds the step runs anyway and its other-CPU column shows why.
+wait_for_idle() {
+	local deadline=$((SECONDS + IDLE_WAIT)) before after waited=0
+	while ((SECONDS < deadline)); do
+		before=$(busy_seconds)
+		sleep 1
+		after=$(busy_seconds)
+		awk "BEGIN{exit !($after - $before < 0.25)}" && break
+		waited=1
+	done
+	((waited == 0)) || say "  waited $((IDLE_WAIT - deadline + SECONDS)) s for other processes to quieten"
+}
+
 # timed RUN TOOL STEP ACTION ARCHIVE: runs one step under /usr/bin/time and appends "run tool step wall user sys rss_kb other_cpu".
 timed() {
 	local run=$1 tool=$2 step=$3 action=$4 archive=$5 log="$RAW/$1-$2-$3.log" stats="$RAW/$1-$2-$3.time"
 	tool_command "$tool" "$action" "$archive"
 	local dir="$WORK"
 	[[ $action == restore ]] && dir="$WORK/restore-$tool"
+	wait_for_idle
 	say "  $tool $step: ${COMMAND[*]}"
 	local busy_before busy_after
 	busy_before=$(busy_seconds)
@@ -220,6 +242,7 @@ write_meta() {
 	kv source_dirs "$(find "$PRISTINE" -type d | wc -l)"
 	kv source_symlinks "$(find "$PRISTINE" -type l | wc -l)"
 	kv runs "$RUNS"
+	kv idle_wait "$IDLE_WAIT"
 	kv tools "$TOOLS"
 	for tool in "${TOOL_LIST[@]}"; do kv "version_$tool" "$(tool_version "$tool")"; done
 }
@@ -243,11 +266,14 @@ main() {
 	done
 	rm -rf "$WORK/src"
 	local stamp out
-	stamp="$(date -u +%Y-%m-%d-%H%M)-$(hostname -s)$([[ $QUICK == 1 ]] && echo -quick)"
+	local suffix=""
+	[[ $QUICK == 1 ]] && suffix="-quick"
+	stamp="$(date -u +%Y-%m-%d-%H%M)-$(hostname -s)$suffix"
 	out="$RESULTS/$stamp"
 	python3 "$BENCH/report.py" "$RAW" --markdown "$out.md" --json "$out.json"
 	cat "$out.md"
 	say "done in $((SECONDS - started)) s; results in $out.md and $out.json, logs in $RAW"
 }
 
-main
+# One line, so that editing this file while it runs cannot make bash read past the end of main.
+main; exit
