@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# Benchmarks Haven against restic and borg on the Linux 6.1 source tree; bench/README.md explains the steps and output.
+set -euo pipefail
+
+usage() {
+	cat <<'EOF'
+usage: bash bench/run.sh [--tools haven,restic,borg] [--quick] [--runs N] [--idle-wait S]
+
+  --tools LIST  comma-separated subset of haven,restic,borg (default: all three)
+  --quick       smoke run on drivers/net and fs only, one run unless --runs is given
+  --runs N      repeat the whole sequence N times and report medians (default 3, quick 1)
+  --idle-wait S before each timed step, wait up to S seconds for other processes to use less
+                than a quarter of a core (default 60; 0 starts every step at once)
+
+Work data lives in $BENCH_DIR (default bench/work); results go to bench/results/.
+HAVEN_BIN selects another haven binary (default .build/release/haven).
+EOF
+}
+
+die() { echo "bench: $*" >&2; exit 1; }
+say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+TOOLS="haven,restic,borg"
+QUICK=0
+RUNS=""
+IDLE_WAIT=60
+while [[ $# -gt 0 ]]; do
+	case "$1" in
+		--tools) [[ $# -ge 2 ]] || die "--tools needs a list, e.g. --tools restic,borg"; TOOLS="$2"; shift 2 ;;
+		--tools=*) TOOLS="${1#--tools=}"; shift ;;
+		--quick) QUICK=1; shift ;;
+		--runs) [[ $# -ge 2 ]] || die "--runs needs a number"; RUNS="$2"; shift 2 ;;
+		--runs=*) RUNS="${1#--runs=}"; shift ;;
+		--idle-wait) [[ $# -ge 2 ]] || die "--idle-wait needs seconds"; IDLE_WAIT="$2"; shift 2 ;;
+		--idle-wait=*) IDLE_WAIT="${1#--idle-wait=}"; shift ;;
+		-h|--help) usage; exit 0 ;;
+		*) usage >&2; die "unknown argument '$1'" ;;
+	esac
+done
+[[ -n "$RUNS" ]] || RUNS=$([[ $QUICK == 1 ]] && echo 1 || echo 3)
+[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive whole number, got '$RUNS'"
+[[ "$IDLE_WAIT" =~ ^[0-9]+$ ]] || die "--idle-wait must be a whole number of seconds, got '$IDLE_WAIT'"
+IFS=',' read -r -a TOOL_LIST <<<"$TOOLS"
+[[ ${#TOOL_LIST[@]} -gt 0 ]] || die "--tools is empty; pick from haven,restic,borg"
+for tool in "${TOOL_LIST[@]}"; do
+	case "$tool" in haven|restic|borg) ;; *) die "unknown tool '$tool'; pick from haven,restic,borg" ;; esac
+done
+has_tool() { [[ ",$TOOLS," == *",$1,"* ]]; }
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH="$ROOT/bench"
+mkdir -p "${BENCH_DIR:-$BENCH/work}"
+WORK=$(cd "${BENCH_DIR:-$BENCH/work}" && pwd)
+RESULTS="$BENCH/results"
+HAVEN="${HAVEN_BIN:-$ROOT/.build/release/haven}"
+TARBALL=/usr/src/linux-source-6.1.tar.xz
+PRISTINE_FULL="$WORK/pristine/linux-6.1"
+PRISTINE_QUICK="$WORK/pristine-quick/linux-6.1"
+# Every tool backs up this one absolute path, so restored layouts compare.
+SRC="$WORK/src/linux-6.1"
+PRISTINE=$([[ $QUICK == 1 ]] && echo "$PRISTINE_QUICK" || echo "$PRISTINE_FULL")
+RAW="$WORK/raw"
+COMMAND=()
+
+# The passwords only protect throwaway benchmark repositories.
+export RESTIC_PASSWORD=haven-bench HAVEN_PASSWORD=haven-bench BORG_PASSPHRASE=haven-bench
+export BORG_DISPLAY_PASSPHRASE=no BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
+
+install_missing() {
+	local wanted=(linux-source-6.1 time python3) missing=()
+	has_tool restic && wanted+=(restic)
+	has_tool borg && wanted+=(borgbackup)
+	for package in "${wanted[@]}"; do
+		dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+	done
+	[[ ${#missing[@]} -eq 0 ]] && return
+	[[ $EUID -eq 0 ]] || die "missing packages ${missing[*]}; run as root or 'apt-get install -y ${missing[*]}'"
+	say "installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# Extracts into a scratch directory and renames at the end, so an interrupted setup never looks complete.
+prepare_pristine() {
+	if [[ ! -f "$WORK/pristine/.complete" ]]; then
+		[[ -f "$TARBALL" ]] || die "$TARBALL is missing; install linux-source-6.1"
+		say "extracting $TARBALL into $PRISTINE_FULL"
+		rm -rf "$WORK/pristine" "$WORK/pristine.partial"
+		mkdir -p "$WORK/pristine.partial" "$WORK/pristine"
+		tar -xJf "$TARBALL" -C "$WORK/pristine.partial"
+		mv "$WORK/pristine.partial/linux-source-6.1" "$PRISTINE_FULL"
+		rmdir "$WORK/pristine.partial"
+		touch "$WORK/pristine/.complete"
+	fi
+	if [[ $QUICK == 1 && ! -f "$WORK/pristine-quick/.complete" ]]; then
+		say "building the quick tree (drivers/net and fs) in $PRISTINE_QUICK"
+		rm -rf "$WORK/pristine-quick"
+		mkdir -p "$PRISTINE_QUICK/drivers"
+		cp -a "$PRISTINE_FULL/drivers/net" "$PRISTINE_QUICK/drivers/net"
+		cp -a "$PRISTINE_FULL/fs" "$PRISTINE_QUICK/fs"
+		touch -r "$PRISTINE_FULL/drivers" "$PRISTINE_QUICK/drivers"
+		touch -r "$PRISTINE_FULL" "$PRISTINE_QUICK"
+		touch "$WORK/pristine-quick/.complete"
+	fi
+}
+
+check_haven() {
+	has_tool haven || return 0
+	[[ -x "$HAVEN" ]] || die "$HAVEN not found; run 'make build' first (or set HAVEN_BIN), or leave haven out with --tools restic,borg"
+}
+
+reset_tree() {
+	rm -rf "$WORK/src"
+	mkdir -p "$WORK/src"
+	cp -a "$PRISTINE" "$SRC"
+	sync
+}
+
+warm_cache() {
+	find "$SRC" -type f -print0 | xargs -0 cat >/dev/null
+}
+
+# tool_command TOOL ACTION ARCHIVE: sets COMMAND to the command line for one action, as the tool's manual gives it.
+tool_command() {
+	local tool=$1 action=$2 archive=$3 repo="$WORK/repo-$1" target="$WORK/restore-$1"
+	case "$tool:$action" in
+		haven:init) COMMAND=("$HAVEN" repo init --repo "$repo") ;;
+		haven:backup) COMMAND=("$HAVEN" backup --repo "$repo" "$SRC") ;;
+		haven:restore) COMMAND=("$HAVEN" restore --repo "$repo" latest --target "$target") ;;
+		restic:init) COMMAND=(restic init --repo "$repo") ;;
+		restic:backup) COMMAND=(restic backup --repo "$repo" "$SRC") ;;
+		restic:restore) COMMAND=(restic restore latest --repo "$repo" --target "$target") ;;
+		borg:init) COMMAND=(borg init --encryption=repokey-blake2 "$repo") ;;
+		borg:backup) COMMAND=(borg create --compression zstd,3 "$repo::$archive" "$SRC") ;;
+		# borg extract writes into the current directory, which timed() sets to the target.
+		borg:restore) COMMAND=(borg extract "$repo::$archive") ;;
+	esac
+}
+
+# Host-wide busy CPU seconds so far (all cores, from /proc/stat), to see how much other processes ran during a step.
+busy_seconds() {
+	awk -v hz="$(getconf CLK_TCK)" '/^cpu /{printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz; exit}' /proc/stat
+}
+
+# On a shared machine a compiler next to the benchmark can double a step's wall time; waiting for a quiet
+# second costs little. After IDLE_WAIT seconds the step runs anyway and its other-CPU column shows why.
+wait_for_idle() {
+	local deadline=$((SECONDS + IDLE_WAIT)) before after waited=0
+	while ((SECONDS < deadline)); do
+		before=$(busy_seconds)
+		sleep 1
+		after=$(busy_seconds)
+		awk "BEGIN{exit !($after - $before < 0.25)}" && break
+		waited=1
+	done
+	((waited == 0)) || say "  waited $((IDLE_WAIT - deadline + SECONDS)) s for other processes to quieten"
+}
+
+# timed RUN TOOL STEP ACTION ARCHIVE: runs one step under /usr/bin/time and appends "run tool step wall user sys rss_kb other_cpu".
+timed() {
+	local run=$1 tool=$2 step=$3 action=$4 archive=$5 log="$RAW/$1-$2-$3.log" stats="$RAW/$1-$2-$3.time"
+	tool_command "$tool" "$action" "$archive"
+	local dir="$WORK"
+	[[ $action == restore ]] && dir="$WORK/restore-$tool"
+	wait_for_idle
+	say "  $tool $step: ${COMMAND[*]}"
+	local busy_before busy_after
+	busy_before=$(busy_seconds)
+	if ! (cd "$dir" && /usr/bin/time -f "%e %U %S %M" -o "$stats" "${COMMAND[@]}") >"$log" 2>&1; then
+		echo "bench: $tool $step failed; last lines of $log:" >&2
+		tail -n 15 "$log" >&2
+		return 1
+	fi
+	busy_after=$(busy_seconds)
+	local wall user sys rss other
+	read -r wall user sys rss < <(tail -n 1 "$stats")
+	other=$(awk "BEGIN{v = $busy_after - $busy_before - $user - $sys; printf \"%.2f\", v < 0 ? 0 : v}")
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$tool" "$step" "$wall" "$user" "$sys" "$rss" "$other" >>"$RAW/steps.tsv"
+	say "  $tool $step: ${wall}s wall, $(awk "BEGIN{print $user+$sys}")s CPU, $((rss / 1024)) MB peak RSS, ${other}s CPU used by other processes"
+	sync
+}
+
+metric() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RAW/metrics.tsv"; }
+
+# bench_tool RUN TOOL: the whole sequence for one tool, from a pristine tree and an empty repository.
+bench_tool() {
+	local run=$1 tool=$2 repo="$WORK/repo-$2" target="$WORK/restore-$2"
+	say "run $run/$RUNS: $tool"
+	reset_tree
+	rm -rf "$repo" "$target" "$WORK/home-$tool"
+	mkdir -p "$WORK/home-$tool/cache" "$WORK/home-$tool/config"
+	# Caches and key files go under the work directory, fresh for every run.
+	export XDG_CACHE_HOME="$WORK/home-$tool/cache" XDG_CONFIG_HOME="$WORK/home-$tool/config"
+	timed "$run" "$tool" init init "" || return 1
+	warm_cache
+	timed "$run" "$tool" initial backup initial || return 1
+	metric "$run" "$tool" repo_bytes_initial "$(du -sb "$repo" | cut -f1)"
+	timed "$run" "$tool" nochange backup nochange || return 1
+	local changed
+	changed=$(python3 "$BENCH/mutate.py" "$SRC")
+	metric "$run" "$tool" changed_files "${changed% *}"
+	metric "$run" "$tool" changed_bytes "${changed#* }"
+	timed "$run" "$tool" change backup change || return 1
+	metric "$run" "$tool" repo_bytes_final "$(du -sb "$repo" | cut -f1)"
+	metric "$run" "$tool" repo_files "$(find "$repo" -type f | wc -l)"
+	mkdir -p "$target"
+	timed "$run" "$tool" restore restore change || return 1
+	local verdict
+	if verdict=$(python3 "$BENCH/verify.py" "$SRC" "$target$SRC"); then
+		metric "$run" "$tool" verify "${verdict%%$'\n'*}"
+		say "  $tool verify: ${verdict%%$'\n'*}"
+	else
+		metric "$run" "$tool" verify "${verdict%%$'\n'*}"
+		say "  $tool verify FAILED: $verdict"
+	fi
+	rm -rf "$target"
+}
+
+tool_version() {
+	case "$1" in
+		restic) restic version | awk '{print $1" "$2}' ;;
+		borg) borg --version ;;
+		haven) echo "haven $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" ;;
+	esac
+}
+
+write_meta() {
+	local meta="$RAW/meta.tsv"
+	: >"$meta"
+	kv() { printf '%s\t%s\n' "$1" "$2" >>"$meta"; }
+	kv date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	kv host "$(hostname -s)"
+	kv cpu "$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)"
+	kv cores "$(nproc)"
+	kv memory_bytes "$(awk '/^MemTotal/{printf "%.0f", $2 * 1024}' /proc/meminfo)"
+	kv kernel "$(uname -r)"
+	kv filesystem "$(df --output=fstype "$WORK" | tail -n 1)"
+	kv dataset "$([[ $QUICK == 1 ]] && echo "linux-source-6.1 drivers/net + fs (quick)" || echo "linux-source-6.1")"
+	kv source_path "$SRC"
+	kv source_bytes "$(du -sb "$PRISTINE" | cut -f1)"
+	kv source_files "$(find "$PRISTINE" -type f | wc -l)"
+	kv source_dirs "$(find "$PRISTINE" -type d | wc -l)"
+	kv source_symlinks "$(find "$PRISTINE" -type l | wc -l)"
+	kv runs "$RUNS"
+	kv idle_wait "$IDLE_WAIT"
+	kv tools "$TOOLS"
+	for tool in "${TOOL_LIST[@]}"; do kv "version_$tool" "$(tool_version "$tool")"; done
+}
+
+main() {
+	local started=$SECONDS
+	install_missing
+	check_haven
+	prepare_pristine
+	rm -rf "$RAW"
+	mkdir -p "$RAW" "$RESULTS"
+	: >"$RAW/steps.tsv"
+	: >"$RAW/metrics.tsv"
+	write_meta
+	for run in $(seq 1 "$RUNS"); do
+		for tool in "${TOOL_LIST[@]}"; do
+			if ! bench_tool "$run" "$tool"; then
+				metric "$run" "$tool" failed "see $RAW/$run-$tool-*.log"
+			fi
+		done
+	done
+	rm -rf "$WORK/src"
+	local stamp out
+	local suffix=""
+	[[ $QUICK == 1 ]] && suffix="-quick"
+	stamp="$(date -u +%Y-%m-%d-%H%M)-$(hostname -s)$suffix"
+	out="$RESULTS/$stamp"
+	python3 "$BENCH/report.py" "$RAW" --markdown "$out.md" --json "$out.json"
+	cat "$out.md"
+	say "done in $((SECONDS - started)) s; results in $out.md and $out.json, logs in $RAW"
+}
+
+# One line, so that editing this file while it runs cannot make bash read past the end of main.
+main; exit
