@@ -1,4 +1,4 @@
-/// Helpers for live client tests: a loopback server, and a self-signed certificate made with the openssl CLI.
+/// Helpers for live client tests: a loopback server, blocking work on plain threads, and a self-signed certificate from the openssl CLI.
 import Foundation
 import HTTPClient
 import HTTPServer
@@ -12,6 +12,23 @@ func startServer(
     let server = try Server(configuration: configuration, handler: handler)
     let scheme = configuration.tls == nil ? "http" : "https"
     return (server, "\(scheme)://127.0.0.1:\(server.port)")
+}
+
+/// Runs blocking work on a thread of its own and waits without blocking the concurrency pool.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+        Thread { continuation.resume(returning: body()) }.start()
+    }
+}
+
+/// A value shared between threads in a test.
+final class Shared<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `value` is only touched under `lock`.
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value { lock.withLock { stored } }
+    func update(_ change: (inout Value) -> Void) { lock.withLock { change(&stored) } }
 }
 
 /// A P-256 self-signed certificate for CN=localhost, valid one day, and the SPKI pin of its key.

@@ -10,8 +10,9 @@ struct TLSTests {
     let server: Server
     let base: String
 
-    init() throws {
-        let certificate = try SelfSignedCertificate()
+    init() async throws {
+        // openssl runs as a child process; waiting for it must not hold a cooperative-pool thread.
+        let certificate = try await onThread { Result { try SelfSignedCertificate() } }.get()
         (server, base) = try startServer({
             $0.tls = .init(certificatePEM: certificate.certificatePEM, privateKeyPEM: certificate.privateKeyPEM)
         }) { request in .text("secure \(request.method)") }
