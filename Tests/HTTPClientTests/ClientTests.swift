@@ -8,10 +8,12 @@ import Testing
 struct ClientTests {
     @Test("nothing listening gives connectionRefused")
     func connectionRefused() async throws {
-        let (server, base) = try startServer { _ in .text("") }
-        server.stop()
-        let error = await #expect(throws: HTTPClientError.self) { try await Client().send(.init(url: base)) }
-        #expect(error?.code == .connectionRefused)
+        // A port bound but not listening: connecting is refused, and no parallel test can take the port.
+        let port = try BoundPort()
+        let error = await #expect(throws: HTTPClientError.self) {
+            try await Client().send(.init(url: "http://127.0.0.1:\(port.number)/"))
+        }
+        #expect(error?.code == .connectionRefused, "\(error?.message ?? "")")
         #expect(error?.message.contains("127.0.0.1") == true)
     }
 
