@@ -1,6 +1,5 @@
 /// The context libmicrohttpd calls back into: it collects each request, runs the handler and counts what is in flight.
 internal import CMicroHTTPD
-import Dispatch
 import Foundation
 
 /// Receives libmicrohttpd's callbacks for one daemon.
@@ -62,23 +61,24 @@ final class Dispatcher: @unchecked Sendable {
         return queue(respond(to: request), on: connection)
     }
 
-    /// Runs the async handler and waits for it on this (MHD connection) thread.
+    /// Runs the async handler on this (MHD connection) thread and returns its response.
     ///
-    /// Blocking here is the point of thread-per-connection mode: the thread belongs to MHD, not to the
-    /// Swift concurrency pool, and MHD_stop_daemon joins it, so the task never outlives the server.
+    /// The task prefers a `ConnectionExecutor` that this thread drains while it waits, so the handler
+    /// needs no cooperative-pool thread. Blocking here is the point of thread-per-connection mode: the
+    /// thread belongs to MHD, and MHD_stop_daemon joins it, so the task never outlives the server.
     private func respond(to request: Request) -> Response {
         let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
+        let executor = ConnectionExecutor()
         let handler = self.handler
-        Task {
+        Task(executorPreference: executor) {
             do {
                 outcome.response = try await handler(request)
             } catch {
                 outcome.response = .internalServerError
             }
-            done.signal()
+            executor.finish()
         }
-        done.wait()
+        executor.run()
         return outcome.response
     }
 
@@ -116,8 +116,8 @@ final class Dispatcher: @unchecked Sendable {
 
 /// Hands the handler's response from its task back to the waiting MHD thread.
 ///
-/// `@unchecked Sendable`: written once by the task before `signal()`, read once after `wait()`;
-/// the semaphore orders the two.
+/// `@unchecked Sendable`: written once by the task before `finish()`, read once after `run()` returns;
+/// the executor's lock orders the two.
 private final class Outcome: @unchecked Sendable {
     var response = Response.internalServerError
 }

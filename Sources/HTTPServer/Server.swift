@@ -6,19 +6,23 @@ import Glibc
 ///
 /// Threading: libmicrohttpd runs with `MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION`
 /// (and `poll()`, so descriptors above 1024 work). Each connection has its own thread, which runs the
-/// async handler in a task and waits for it. That is the simplest correct bridge: no connection is
-/// ever suspended, so there is nothing to resume before `MHD_stop_daemon`, and a slow handler holds
-/// only its own connection. The cost is one thread per open connection, bounded by
-/// `Configuration.connectionLimit`; the portals and the vault API have few clients.
+/// request's async handler itself: the handler task prefers a task executor whose queue that thread
+/// drains until the task finishes (`Task(executorPreference:)`). So the server never needs a thread of
+/// Swift's cooperative pool (as many threads as cores): a pool kept busy by long synchronous work, such
+/// as a backup job, does not stop it from answering. No connection is ever suspended, so there is
+/// nothing to resume before `MHD_stop_daemon`, and a slow handler holds only its own connection. The
+/// cost is one thread per open connection, bounded by `Configuration.connectionLimit`; the portals and
+/// the vault API have few clients.
 ///
 /// `@unchecked Sendable`: `daemon` and `port` are set once in `init`; `stop()` is serialized by
 /// `stopLock`; request state lives in the `Dispatcher`, which documents its own locking.
 public final class Server: @unchecked Sendable {
     /// Answers one request. A thrown error becomes a generic 500; the server keeps serving.
     ///
-    /// Handlers run as tasks on the shared Swift concurrency pool (as many threads as cores), so they
-    /// must never block a thread: await, or move blocking work (sync HTTP, disk-heavy SQLite) to a
-    /// thread of its own, or every other handler waits.
+    /// Handlers run on their connection's thread, as do their structured child tasks and the default
+    /// actors they call. Awaiting the main actor, an actor with its own executor, or a timer
+    /// (`Task.sleep`, whose wake-up passes through the global pool) waits for that executor. A handler
+    /// that blocks holds only its own connection, but prefer awaiting.
     public typealias Handler = @Sendable (Request) async throws -> Response
 
     /// The TCP port the server listens on (the chosen one when configured with port 0).

@@ -1,4 +1,4 @@
-/// Helpers for live client tests: a loopback server, and a self-signed certificate made with the openssl CLI.
+/// Helpers for live client tests: a loopback server, blocking work on plain threads, and a self-signed certificate from the openssl CLI.
 import Foundation
 import HTTPClient
 import HTTPServer
@@ -12,6 +12,50 @@ func startServer(
     let server = try Server(configuration: configuration, handler: handler)
     let scheme = configuration.tls == nil ? "http" : "https"
     return (server, "\(scheme)://127.0.0.1:\(server.port)")
+}
+
+/// Runs blocking work on a thread of its own and waits without blocking the concurrency pool.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+        Thread { continuation.resume(returning: body()) }.start()
+    }
+}
+
+/// A loopback TCP port held bound (without SO_REUSEADDR) and never listened on, released on deinit.
+final class BoundPort {
+    private let descriptor: Int32
+    let number: UInt16
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
+        }
+        guard bound else {
+            close(descriptor)
+            throw CocoaError(.fileWriteUnknown)
+        }
+        self.descriptor = descriptor
+        number = UInt16(bigEndian: address.sin_port)
+    }
+
+    deinit { close(descriptor) }
+}
+
+/// A value shared between threads in a test.
+final class Shared<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `value` is only touched under `lock`.
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value { lock.withLock { stored } }
+    func update(_ change: (inout Value) -> Void) { lock.withLock { change(&stored) } }
 }
 
 /// A P-256 self-signed certificate for CN=localhost, valid one day, and the SPKI pin of its key.

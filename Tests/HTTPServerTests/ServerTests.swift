@@ -102,9 +102,9 @@ struct ServerTests {
         let (server, base) = try startServer(handler: echo)
         defer { server.stop() }
         let client = Client()
-        var reused: [Bool] = []
-        for index in 0..<10 {
-            reused.append(try await client.send(.init(url: "\(base)/\(index)")).reusedConnection)
+        // On a plain thread: a starved pool could otherwise leave a gap longer than the idle timeout.
+        let reused = await onThread {
+            (0..<10).map { index in (try? client.send(.init(url: "\(base)/\(index)")))?.reusedConnection ?? false }
         }
         #expect(server.acceptedConnections == 1)
         #expect(reused == [false] + Array(repeating: true, count: 9))
@@ -113,21 +113,38 @@ struct ServerTests {
     @Test("stop() lets a request in flight finish, then refuses new connections")
     func gracefulStop() async throws {
         let started = Shared(false)
+        let finished = Shared(false)
+        let release = DispatchSemaphore(value: 0)
         let (server, base) = try startServer { _ in
             started.update { $0 = true }
-            try await Task.sleep(for: .milliseconds(600))
+            _ = release.wait(timeout: .now() + 30)
+            finished.update { $0 = true }
             return .text("finished")
         }
         let client = self.client
-        let slow = Task { try await client.send(.init(url: "\(base)/slow")) }
-        while !started.value { try await Task.sleep(for: .milliseconds(10)) }
-
-        let clock = ContinuousClock()
-        let stopTime = await clock.measure { await onThreads(1) { _ in server.stop() } }
-        let response = try await slow.value
-        #expect(response.status == 200)
-        #expect(response.text == "finished")
-        #expect(stopTime > .milliseconds(300))
+        let slow = Shared<Client.Response?>(nil)
+        let stopping = Shared(false)
+        let finishedWhenStopReturned = Shared<Bool?>(nil)
+        // Three plain threads: the slow request, stop(), and the release of the handler once stop() is under way.
+        await onThreads(3) { role in
+            switch role {
+            case 0:
+                let response = try? client.send(.init(url: "\(base)/slow"))
+                slow.update { $0 = response }
+            case 1:
+                _ = waitUntil { started.value }
+                stopping.update { $0 = true }
+                server.stop()
+                finishedWhenStopReturned.update { $0 = finished.value }
+            default:
+                _ = waitUntil { stopping.value }
+                usleep(200_000)
+                release.signal()
+            }
+        }
+        #expect(slow.value?.status == 200)
+        #expect(slow.value?.text == "finished")
+        #expect(finishedWhenStopReturned.value == true)
         let error = await #expect(throws: HTTPClientError.self) { try await client.send(.init(url: "\(base)/late")) }
         #expect(error?.code == .connectionRefused)
     }

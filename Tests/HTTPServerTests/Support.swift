@@ -59,3 +59,14 @@ let echo: Server.Handler = { request in
     if let custom = request.headers["x-custom-header"] { headers["X-Custom"] = custom }
     return Response(status: 200, headers: headers, body: request.body)
 }
+
+/// Polls `condition` every 10 ms on the calling (dedicated) thread; false if it is still unmet after `limit`.
+func waitUntil(_ limit: Duration = .seconds(20), _ condition: () -> Bool) -> Bool {
+    let clock = ContinuousClock()
+    let deadline = clock.now + limit
+    while !condition() {
+        if clock.now >= deadline { return false }
+        usleep(10_000)
+    }
+    return true
+}
