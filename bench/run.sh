@@ -63,7 +63,7 @@ RAW="$WORK/raw"
 COMMAND=()
 
 # The passwords only protect throwaway benchmark repositories.
-export RESTIC_PASSWORD=haven-bench HAVEN_PASSWORD=haven-bench BORG_PASSPHRASE=haven-bench
+export RESTIC_PASSWORD=haven-bench-passphrase HAVEN_PASSWORD=haven-bench-passphrase BORG_PASSPHRASE=haven-bench-passphrase
 export BORG_DISPLAY_PASSPHRASE=no BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
 
 install_missing() {

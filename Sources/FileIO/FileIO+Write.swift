@@ -81,7 +81,8 @@ extension FileIO {
         return String(path[..<slash])
     }
 
-    static func createTemporaryFile(in directory: String, mode: mode_t) throws(SystemError) -> (Int32, String) {
+    /// Creates a new file named ".tmp-<random>" in `directory`, open for writing; returns its descriptor and path.
+    public static func createTemporaryFile(in directory: String, mode: mode_t) throws(SystemError) -> (Int32, String) {
         while true {
             let suffix = String(UInt64.random(in: .min ... .max), radix: 16)
             let path = directory + "/.tmp-" + suffix

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Crypto
 import FileIO
 
 /// The ObjectStore operations on files: verify, write to tmp/, fsync, link into place, fsync the directory.
@@ -46,6 +47,59 @@ extension FilesystemStore {
             throw storeError(error, key: key, doing: "write")
         }
         try syncDirectory(of: path, key: key)
+    }
+
+    public var stagingDirectory: String? { temporaryDirectory }
+
+    /// Takes a file staged in `stagingDirectory` without copying it: hash it while reading it once, fsync it,
+    /// and link it into place. Anything else (another directory, a config) goes through `put(_:_:)`.
+    public func put(_ key: ObjectKey, fileAt file: String) throws(ObjectStoreError) {
+        guard key.kind.isContentAddressed, FileIO.parentDirectory(of: file) == temporaryDirectory else {
+            defer { unlink(file) }
+            let bytes: [UInt8]
+            do throws(SystemError) { bytes = try FileIO.readFile(file) } catch { throw storeError(error, key: key, doing: "read the staged file for") }
+            try put(key, bytes)
+            return
+        }
+        defer { unlink(file) }
+        let actual: String
+        do throws(SystemError) { actual = try Self.hashAndSync(file) } catch { throw storeError(error, key: key, doing: "write") }
+        guard actual == key.name else {
+            throw ObjectStoreError(
+                .hashMismatch, key: key,
+                message: "refused to store \(key): its content hashes to \(actual); "
+                    + "the data was damaged on the way or named wrongly, and nothing was stored")
+        }
+        let path = path(for: key)
+        do throws(SystemError) {
+            try FileIO.link(file, to: path)
+        } catch where error.isExists {
+            // Same name, same content (it is content-addressed): the object is there already.
+            return
+        } catch where Self.linkIsUnsupported(error) {
+            do throws(SystemError) { try FileIO.rename(file, to: path) } catch { throw storeError(error, key: key, doing: "write") }
+        } catch {
+            throw storeError(error, key: key, doing: "write")
+        }
+        try syncDirectory(of: path, key: key)
+    }
+
+    /// The lowercase hex SHA-256 of a file, read in 1 MiB pieces, after making it durable.
+    private static func hashAndSync(_ path: String) throws(SystemError) -> String {
+        let fd = try FileIO.call("open", path: path) { open(path, O_RDONLY | O_CLOEXEC) }
+        defer { close(fd) }
+        try FileIO.call("fsync", path: path) { fsync(fd) }
+        let hasher = SHA256Hasher()
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { buffer.deallocate() }
+        var offset = 0
+        while true {
+            let count = try FileIO.preadAll(fd: fd, into: buffer, offset: offset, path: path)
+            if count == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            offset += count
+        }
+        return Hex.encode(hasher.finalize())
     }
 
     public func get(_ key: ObjectKey) throws(ObjectStoreError) -> [UInt8] {

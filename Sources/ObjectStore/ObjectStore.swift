@@ -9,6 +9,11 @@
 /// - `get` does not re-hash what it returns; verifying stored content is the job of a check that
 ///   re-hashes, so a flipped bit on disk is found there, not on every read.
 /// - Every failure is an `ObjectStoreError`.
+import FileIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
 public protocol ObjectStore: Sendable {
     /// Stores `bytes` under `key`, atomically (readers never see a partial object) and durably.
     ///
@@ -33,4 +38,24 @@ public protocol ObjectStore: Sendable {
 
     /// Removes the object; `notFound` if it does not exist.
     func delete(_ key: ObjectKey) throws
+    /// A local directory where a writer may stage an object as a file for `put(_:fileAt:)` so the store can
+    /// take it without copying (the filesystem store's own `tmp/`); nil when there is none.
+    var stagingDirectory: String? { get }
+    /// Stores the content of a local file under `key`, with the same rules as `put(_:_:)`. The file is removed
+    /// whether the put succeeds or not.
+    func put(_ key: ObjectKey, fileAt path: String) throws
+}
+
+extension ObjectStore {
+    public var stagingDirectory: String? { nil }
+
+    /// Reads the file and stores its bytes: for stores that cannot take a file as it is.
+    public func put(_ key: ObjectKey, fileAt path: String) throws {
+        defer { _ = path.withCString { unlink($0) } }
+        let bytes: [UInt8]
+        do { bytes = try FileIO.readFile(path) } catch {
+            throw ObjectStoreError(.io, key: key, message: "cannot read the staged file \(path) for \(key): \(error)")
+        }
+        try put(key, bytes)
+    }
 }

@@ -1,5 +1,6 @@
 import Compression
 import Crypto
+import Glibc
 
 /// Turns plaintext into stored blobs on one thread: id, dedup, compress, encrypt, verify, pack.
 ///
@@ -12,6 +13,7 @@ public final class BlobWriter {
     private let hasher: HMACSHA256
     private let pack: PackBuilder
     private var payload: [UInt8] = []
+    private var envelope: [UInt8] = []
 
     init(parent: RepositoryWriter) throws {
         self.parent = parent
@@ -21,7 +23,7 @@ public final class BlobWriter {
         let codec = repository.config.codec
         compressor = codec == .none ? nil : try Compressor(codec: codec, level: repository.config.compressionLevel)
         hasher = repository.idHasher
-        pack = PackBuilder(targetSize: repository.config.packSize)
+        pack = PackBuilder(targetSize: repository.config.packSize, directory: parent.stagingDirectory)
     }
 
     /// The keyed id of a plaintext.
@@ -65,34 +67,35 @@ public final class BlobWriter {
         } else {
             payload.append(contentsOf: plaintext)
         }
-        let start = pack.count
-        try payload.withUnsafeBytes { raw in try pack.withBuffer { try sealer.seal(raw, into: &$0) } }
-        do {
-            try verify(start: start, id: id, rawLength: plaintext.count)
-        } catch {
-            pack.truncate(to: start)
-            throw error
-        }
-        pack.recordBlob(type: type, id: id, start: start, rawLength: plaintext.count)
+        envelope.removeAll(keepingCapacity: true)
+        try payload.withUnsafeBytes { try sealer.seal($0, into: &envelope) }
+        try verify(plaintext: plaintext, id: id)
+        try envelope.withUnsafeBytes { try pack.append($0, type: type, id: id, rawLength: plaintext.count) }
+        // Most blobs are small; keep the scratch space small too after a large one.
+        if payload.capacity > Self.scratchLimit { payload = [] }
+        if envelope.capacity > Self.scratchLimit { envelope = [] }
     }
 
-    /// Decrypts and re-hashes what was just sealed: a blob never leaves the process unverified.
-    private func verify(start: Int, id: BlobID, rawLength: Int) throws {
-        let plain = try pack.withBuffer { buffer in
-            try buffer.withUnsafeBytes { raw in
-                try opener.openBlob(UnsafeRawBufferPointer(rebasing: raw[start...]), expectedSize: rawLength,
-                                    what: "the blob just written")
-            }
+    static let scratchLimit = 1 << 20
+
+    /// Decrypts and expands what was just sealed and compares it with the plaintext it was made from:
+    /// a blob never leaves the process unless it reads back as exactly what was given (and so has its id).
+    private func verify(plaintext: UnsafeRawBufferPointer, id: BlobID) throws {
+        let readBack = try envelope.withUnsafeBytes { raw in
+            try opener.openBlob(raw, expectedSize: plaintext.count, what: "the blob just written")
         }
-        guard plain.withUnsafeBytes({ BlobID(bytes: hasher.authenticate($0)) }) == id else {
-            throw RepositoryError(.corrupt, "blob \(id) did not verify after encryption (memory or CPU fault?); nothing was stored")
+        let same = readBack.withUnsafeBytes { back in
+            back.count == plaintext.count && (plaintext.count == 0 || memcmp(back.baseAddress!, plaintext.baseAddress!, plaintext.count) == 0)
+        }
+        guard same else {
+            throw RepositoryError(.corrupt, "blob \(id) did not read back as written after encryption (memory or CPU fault?); nothing was stored")
         }
     }
 
     /// Stores the pack in progress, if any.
     public func flush() throws {
         guard !pack.isEmpty else { return }
-        let (bytes, entries) = try pack.finish(sealer: sealer)
-        try parent.store(pack: bytes, entries: entries)
+        let finished = try pack.finish(sealer: sealer)
+        try parent.store(packFile: finished.path, name: finished.name, entries: finished.entries, size: finished.size)
     }
 }

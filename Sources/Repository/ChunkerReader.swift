@@ -4,16 +4,20 @@ import Glibc
 
 /// ChunkReader owns reading a file through one reusable buffer and cutting it into chunks.
 
-/// Splits files into chunks with `pread` and one buffer of 2 × `maxSize` bytes, allocated once.
+/// Splits files into chunks with `pread` and one buffer of `maxSize` + 1 MiB bytes, allocated once
+/// (the unchunked tail is always under `maxSize`, so every refill reads at least 1 MiB).
 ///
 /// Not thread-safe: a worker thread owns one reader and reuses it for every file it reads.
 public final class ChunkReader {
     public let chunker: Chunker
     private let buffer: UnsafeMutableRawBufferPointer
 
+    /// The least a refill reads.
+    static let readSize = 1 << 20
+
     public init(chunker: Chunker) {
         self.chunker = chunker
-        self.buffer = .allocate(byteCount: 2 * chunker.parameters.maxSize, alignment: 64)
+        self.buffer = .allocate(byteCount: chunker.parameters.maxSize + ChunkReader.readSize, alignment: 64)
     }
 
     deinit {

@@ -1,3 +1,7 @@
+import Crypto
+import FileIO
+import Glibc
+
 /// Pack files: blobs back to back, then an encrypted header listing them, then the header's length.
 
 /// One blob in a pack.
@@ -62,45 +66,74 @@ enum PackHeader {
     }
 }
 
-/// Collects envelopes into one pack in memory until it is full. One per writer thread.
+/// Writes envelopes into one pack file in a staging directory until it is full, hashing as it goes,
+/// so a pack in progress costs no memory. One per writer thread.
 final class PackBuilder {
-    private(set) var bytes: [UInt8] = []
-    private(set) var entries: [PackEntry] = []
     let targetSize: Int
+    let directory: String
+    private var fd: Int32 = -1
+    private var path = ""
+    private let hasher = SHA256Hasher()
+    private(set) var count = 0
+    private(set) var entries: [PackEntry] = []
 
-    init(targetSize: Int) {
+    init(targetSize: Int, directory: String) {
         self.targetSize = targetSize
+        self.directory = directory
     }
 
-    var isEmpty: Bool { entries.isEmpty }
-    var isFull: Bool { bytes.count >= targetSize }
-    var count: Int { bytes.count }
+    deinit { discard() }
 
-    /// Appends an envelope that the caller has already sealed into `bytes` starting at `start`.
-    func recordBlob(type: BlobType, id: BlobID, start: Int, rawLength: Int) {
-        entries.append(PackEntry(type: type, id: id, offset: UInt32(start), length: UInt32(bytes.count - start),
+    var isEmpty: Bool { entries.isEmpty }
+    var isFull: Bool { count >= targetSize }
+
+    /// Appends one sealed envelope; the pack file is created with the first one.
+    func append(_ envelope: UnsafeRawBufferPointer, type: BlobType, id: BlobID, rawLength: Int) throws {
+        try write(envelope)
+        entries.append(PackEntry(type: type, id: id, offset: UInt32(count - envelope.count), length: UInt32(envelope.count),
                                  rawLength: UInt32(rawLength)))
     }
 
-    /// Gives the closure the buffer to append an envelope to. The buffer is reserved at the first blob,
-    /// so a writer that never stores anything holds no memory.
-    func withBuffer<R>(_ body: (inout [UInt8]) throws -> R) rethrows -> R {
-        if bytes.capacity == 0 { bytes.reserveCapacity(targetSize + targetSize / 8) }
-        return try body(&bytes)
+    private func write(_ bytes: UnsafeRawBufferPointer) throws {
+        do {
+            if fd < 0 { (fd, path) = try FileIO.createTemporaryFile(in: directory, mode: 0o600) }
+            try FileIO.writeAll(fd: fd, bytes, path: path)
+        } catch {
+            discard()
+            let advice = error.isNoSpace ? "; the disk holding \(directory) is full" : ""
+            throw RepositoryError(.storage, "cannot write a pack in progress: \(error)\(advice)")
+        }
+        hasher.update(bytes)
+        count += bytes.count
     }
 
-    /// Drops everything after `start` (a blob that failed verification).
-    func truncate(to start: Int) { bytes.removeSubrange(start...) }
-
-    /// Appends the sealed header and trailer and hands back the finished pack, leaving the builder empty.
-    func finish(sealer: EnvelopeSealer) throws -> (bytes: [UInt8], entries: [PackEntry]) {
+    /// Appends the sealed header and trailer, closes the file, and hands it over (path, id, entries, size);
+    /// the builder is empty again afterwards.
+    func finish(sealer: EnvelopeSealer) throws -> (path: String, name: String, entries: [PackEntry], size: Int) {
         let header = try sealer.sealObject(PackHeader.encode(entries), compressor: nil)
-        bytes.append(contentsOf: header)
-        withUnsafeBytes(of: UInt32(header.count).littleEndian) { bytes.append(contentsOf: $0) }
-        defer {
-            bytes = []
-            entries = []
+        try header.withUnsafeBytes { try write($0) }
+        try withUnsafeBytes(of: UInt32(header.count).littleEndian) { try write($0) }
+        let closed = close(fd)
+        fd = -1
+        let finished = (path: path, name: Hex.encode(hasher.finalize()), entries: entries, size: count)
+        path = ""
+        entries = []
+        count = 0
+        guard closed == 0 else {
+            unlink(finished.path)
+            throw RepositoryError(.storage, "cannot write a pack in progress: \(SystemError.current("close", path: finished.path))")
         }
-        return (bytes, entries)
+        return finished
+    }
+
+    /// Drops the pack in progress and its file.
+    func discard() {
+        guard fd >= 0 else { return }
+        close(fd)
+        unlink(path)
+        fd = -1
+        _ = hasher.finalize()
+        entries = []
+        count = 0
     }
 }

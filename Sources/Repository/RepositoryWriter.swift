@@ -1,6 +1,7 @@
 import Compression
 import Crypto
 import Dispatch
+import Foundation
 import ObjectStore
 import Synchronization
 
@@ -12,6 +13,8 @@ public final class RepositoryWriter: Sendable {
     static let packsPerIndex = 8
 
     let repository: Repository
+    /// Where packs in progress are written: the store's own staging directory when it has one.
+    let stagingDirectory: String
     private struct State {
         var unindexed: [(pack: String, entries: [PackEntry])] = []
         var statistics = Statistics()
@@ -29,8 +32,11 @@ public final class RepositoryWriter: Sendable {
         public var indexesStored = 0
     }
 
-    public init(repository: Repository) throws {
+    /// - Parameter stagingDirectory: where packs in progress are written (the agent's cache folder); by default
+    ///   the store's staging directory, or the system's temporary directory.
+    public init(repository: Repository, stagingDirectory: String? = nil) throws {
         self.repository = repository
+        self.stagingDirectory = stagingDirectory ?? repository.store.stagingDirectory ?? NSTemporaryDirectory()
         state = Mutex(State(unindexed: try repository.adoptUnindexedPacks()))
         uploader = Uploader(sealer: EnvelopeSealer(key: repository.key))
     }
@@ -43,14 +49,13 @@ public final class RepositoryWriter: Sendable {
     /// Hands a finished pack to the upload thread, which stores it, then makes its blobs visible in the index
     /// and writes an index object every few packs. Throws the first upload failure, if one happened.
     /// The caller goes on filling its next pack meanwhile; at most `Uploader.inFlight` packs wait.
-    func store(pack bytes: [UInt8], entries: [PackEntry]) throws {
+    func store(packFile path: String, name: String, entries: [PackEntry], size: Int) throws {
         try uploader.submit { [self] sealer in
-            let name = Hex.encode(SHA256.hash(bytes))
-            try repository.storeCall("store pack \(name.prefix(16))") { try repository.store.put(ObjectKey(.data, name), bytes) }
+            try repository.storeCall("store pack \(name.prefix(16))") { try repository.store.put(ObjectKey(.data, name), fileAt: path) }
             repository.index.add(pack: name, entries: entries)
             let batch: [(pack: String, entries: [PackEntry])]? = state.withLock { state in
                 state.statistics.packsStored += 1
-                state.statistics.bytesStored += UInt64(bytes.count)
+                state.statistics.bytesStored += UInt64(size)
                 state.unindexed.append((name, entries))
                 guard state.unindexed.count >= Self.packsPerIndex else { return nil }
                 defer { state.unindexed = [] }
@@ -95,8 +100,9 @@ public final class RepositoryWriter: Sendable {
 /// `@unchecked Sendable`: `sealer` is used only by the tasks of the serial `queue`, one at a time;
 /// the first failure lives in a `Mutex`.
 private final class Uploader: @unchecked Sendable {
-    /// Packs finished but not yet stored; bounds the memory they hold.
-    static let inFlight = 1
+    /// Packs finished but not yet stored. They wait as files in the staging directory, not in memory, so
+    /// several may wait while a slow disk or network catches up; the bound keeps the staging space small.
+    static let inFlight = 4
 
     private let queue = DispatchQueue(label: "haven.upload")
     private let slots = DispatchSemaphore(value: Uploader.inFlight)

@@ -15,6 +15,10 @@ public final class Archiver {
     private var warnings: [BackupWarning] = []
     private var summary = RecoveryPoint.Summary()
     private var rootDevice: UInt64 = 0
+    private var batch = FileBatch()
+    /// Owner and group names by id, shared by every node (one buffer per name, not one per file).
+    private var userNames: [UInt32: [UInt8]] = [:]
+    private var groupNames: [UInt32: [UInt8]] = [:]
 
     public init(repository: Repository, options: BackupOptions) {
         self.repository = repository
@@ -28,13 +32,14 @@ public final class Archiver {
         let paths = try Self.normalizedPaths(options.paths)
         let writer = try RepositoryWriter(repository: repository)
         let chunker = repository.makeChunker()
-        let pool = WorkerPool(threads: options.threads, capacity: 256) {
+        let pool = WorkerPool(threads: options.threads, capacity: 16) {
             FileSaver(writer: try writer.makeBlobWriter(), chunker: chunker)
         }
         let previousRoot = try options.parent.flatMap { stored in try stored.point.treeID.map { try reader.loadTree($0) } }
         let root = PendingDirectory(previous: previousRoot)
         do {
             for path in paths { try add(path, to: root, pool: pool) }
+            if !batch.slots.isEmpty { try pool.submit(batch) }
         } catch {
             try? pool.finish()
             throw error
@@ -146,6 +151,7 @@ public final class Archiver {
             warn(path, "cannot list the directory: \(error)")
             return
         }
+        defer { pending.previous = nil }
         for name in entries {
             let full = path + [UInt8(ascii: "/")] + name
             if excludes.excludes(path: full, name: name) { continue }
@@ -180,7 +186,12 @@ public final class Archiver {
                 let slot = FileSlot(path: path, node: node)
                 pending.nodes.append(node)
                 pending.files.append((pending.nodes.count - 1, slot))
-                try pool.submit(slot)
+                batch.slots.append(slot)
+                batch.bytes += status.size
+                if batch.isFull {
+                    try pool.submit(batch)
+                    batch = FileBatch()
+                }
             }
         case .directory:
             summary.directories += 1
@@ -211,8 +222,14 @@ public final class Archiver {
         var node = Node(name: name, kind: NodeKind(rawValue: status.kind.rawValue)!)
         FileSaver.update(&node, from: status)
         node.rdev = status.rdev
-        node.user = Array((names.userName(status.uid) ?? "").utf8)
-        node.group = Array((names.groupName(status.gid) ?? "").utf8)
+        if let user = userNames[status.uid] { node.user = user } else {
+            node.user = Array((names.userName(status.uid) ?? "").utf8)
+            userNames[status.uid] = node.user
+        }
+        if let group = groupNames[status.gid] { node.group = group } else {
+            node.group = Array((names.groupName(status.gid) ?? "").utf8)
+            groupNames[status.gid] = node.group
+        }
         if status.kind != .regular {
             node.size = status.kind == .symlink ? status.size : 0
         }

@@ -14,7 +14,11 @@ final class FileSaver: PoolWorker {
         reader = ChunkReader(chunker: chunker)
     }
 
-    func process(_ slot: FileSlot) throws {
+    func process(_ batch: FileBatch) throws {
+        for slot in batch.slots { try save(slot) }
+    }
+
+    private func save(_ slot: FileSlot) throws {
         let fd: Int32
         do {
             fd = try openForReading(slot.path)

@@ -7,8 +7,9 @@ final class PendingDirectory {
     var nodes: [Node] = []
     var children: [(index: Int, directory: PendingDirectory)] = []
     var files: [(index: Int, slot: FileSlot)] = []
-    /// The same directory in the parent recovery point, for change detection.
-    let previous: Tree?
+    /// The same directory in the parent recovery point, for change detection; dropped once the directory
+    /// has been listed, so only the trees of the directories being walked are held.
+    var previous: Tree?
 
     init(previous: Tree?) {
         self.previous = previous
@@ -37,4 +38,15 @@ final class FileSlot: @unchecked Sendable {
         self.path = path
         self.node = node
     }
+}
+
+/// Files handed to a worker together, so the queue is touched once per batch rather than once per file.
+final class FileBatch: @unchecked Sendable {
+    var slots: [FileSlot] = []
+    var bytes: UInt64 = 0
+
+    static let maxFiles = 64
+    static let maxBytes: UInt64 = 8 << 20
+
+    var isFull: Bool { slots.count >= Self.maxFiles || bytes >= Self.maxBytes }
 }
