@@ -14,4 +14,9 @@ struct Haven: ParsableCommand {
             RepoCommand.self, BackupCommand.self, RecoveryPointsCommand.self, LsCommand.self, FindCommand.self,
             DiffCommand.self, RestoreCommand.self, CheckCommand.self, DemoCommand.self,
         ])
+
+    static func main() {
+        MemoryTuning.apply()
+        main(nil)
+    }
 }

@@ -92,17 +92,18 @@ struct ChunkerReaderTests {
 
     @Test("a file shorter than its ranges reports fileChanged after delivering what it read")
     func shrunkFile() throws {
-        let data = Support.randomBytes(count: 300_000, seed: 9)
+        // Larger than one refill (maxSize + 1 MiB), so chunks are delivered before the end is found missing.
+        let data = Support.randomBytes(count: 3_000_000, seed: 9)
         let file = try TempFile(size: data.count, writes: [(0, data[...])])
         let reader = ChunkReader(chunker: Chunker(parameters: Support.small, key: Support.keyA))
         var delivered = 0
         #expect {
-            try reader.chunks(fd: file.fd, ranges: [0..<400_000]) { bytes, _ in delivered += bytes.count }
+            try reader.chunks(fd: file.fd, ranges: [0..<4_000_000]) { bytes, _ in delivered += bytes.count }
         } throws: { error in
             guard let error = error as? ChunkReadError else { return false }
-            return error.code == .fileChanged && error.offset == 300_000
+            return error.code == .fileChanged && error.offset == 3_000_000
         }
-        #expect(delivered > 0 && delivered <= 300_000)
+        #expect(delivered > 0 && delivered <= 3_000_000)
     }
 
     @Test("a failing read throws readFailed with its errno")

@@ -36,7 +36,7 @@ public final class Archiver {
             FileSaver(writer: try writer.makeBlobWriter(), chunker: chunker)
         }
         let previousRoot = try options.parent.flatMap { stored in try stored.point.treeID.map { try reader.loadTree($0) } }
-        let root = PendingDirectory(previous: previousRoot)
+        let root = PendingDirectory(previous: previousRoot, id: nil)
         do {
             for path in paths { try add(path, to: root, pool: pool) }
             if !batch.slots.isEmpty { try pool.submit(batch) }
@@ -134,9 +134,10 @@ public final class Archiver {
         }
     }
 
-    private func subtree(of node: Node?) -> Tree? {
-        guard let id = node?.subtree else { return nil }
-        return try? reader.loadTree(id)
+    /// The previous tree of a directory node, with its id.
+    private func subtree(of node: Node?) -> (Tree?, BlobID?) {
+        guard let id = node?.subtree else { return (nil, nil) }
+        return ((try? reader.loadTree(id)), id)
     }
 
     private func warn(_ path: [UInt8], _ message: String) {
@@ -152,6 +153,7 @@ public final class Archiver {
             return
         }
         defer { pending.previous = nil }
+        if entries.count != pending.previousCount { pending.modified = true }
         for name in entries {
             let full = path + [UInt8(ascii: "/")] + name
             if excludes.excludes(path: full, name: name) { continue }
@@ -166,42 +168,66 @@ public final class Archiver {
 
     private func addEntry(_ name: [UInt8], status: FileStatus, in directory: borrowing Directory,
                           into pending: PendingDirectory, path: [UInt8], pool: WorkerPool<FileSaver>) throws {
+        let previous = pending.previous?.node(named: name)
+        // A change of content, mode, owner or extended attributes changes ctime: with the same ctime (and
+        // kind) the previous node's attributes still hold, and need not be listed again.
+        let sameStatus = previous.map {
+            $0.kind.rawValue == status.kind.rawValue && $0.ctimeSeconds == status.ctimeSeconds
+                && $0.ctimeNanoseconds == status.ctimeNanoseconds
+        } ?? false
+        if status.kind == .regular, let previous, sameStatus, previous.size == status.size, previous.inode == status.inode,
+            previous.mtimeSeconds == status.mtimeSeconds, previous.mtimeNanoseconds == status.mtimeNanoseconds {
+            summary.files += 1
+            summary.bytes += status.size
+            summary.filesUnchanged += 1
+            var node = previous
+            node.device = status.device
+            node.links = status.linkCount
+            if node != previous { pending.modified = true }
+            pending.nodes.append(node)
+            return
+        }
         var xattrs: [ExtendedAttribute] = []
-        do { xattrs = try directory.extendedAttributes(of: name) } catch {
-            warn(path, "extended attributes not saved: \(error)")
+        if sameStatus, let previous {
+            xattrs = previous.xattrs
+        } else {
+            do { xattrs = try directory.extendedAttributes(of: name) } catch {
+                warn(path, "extended attributes not saved: \(error)")
+            }
         }
         var node = makeNode(name, status, path: path, xattrs: xattrs)
         switch status.kind {
         case .regular:
+            pending.modified = true
             summary.files += 1
             summary.bytes += status.size
-            let previous = pending.previous?.node(named: name)
-            if let previous, node.isUnchanged(comparedTo: previous) {
-                summary.filesUnchanged += 1
-                node.content = previous.content
-                node.holes = previous.holes
-                pending.nodes.append(node)
-            } else {
-                if previous == nil { summary.filesNew += 1 } else { summary.filesChanged += 1 }
-                let slot = FileSlot(path: path, node: node)
-                pending.nodes.append(node)
-                pending.files.append((pending.nodes.count - 1, slot))
-                batch.slots.append(slot)
-                batch.bytes += status.size
-                if batch.isFull {
-                    try pool.submit(batch)
-                    batch = FileBatch()
-                }
+            if previous == nil { summary.filesNew += 1 } else { summary.filesChanged += 1 }
+            let slot = FileSlot(path: path, node: node)
+            pending.nodes.append(node)
+            pending.files.append((pending.nodes.count - 1, slot))
+            batch.slots.append(slot)
+            batch.bytes += status.size
+            if batch.isFull {
+                try pool.submit(batch)
+                batch = FileBatch()
             }
         case .directory:
             summary.directories += 1
-            let child = PendingDirectory(previous: subtree(of: pending.previous?.node(named: name)))
+            var comparable = previous
+            comparable?.subtree = nil
+            if node != comparable { pending.modified = true }
+            let (previousTree, previousID) = subtree(of: previous)
+            let child = PendingDirectory(previous: previousTree, id: previousID)
             pending.nodes.append(node)
             pending.children.append((pending.nodes.count - 1, child))
-            if options.oneFileSystem && status.device != rootDevice { return }
+            if options.oneFileSystem && status.device != rootDevice {
+                child.modified = true
+                return
+            }
             let opened: Directory
             do { opened = try Directory.open(at: directory, name: name) } catch {
                 warn(path, error.isNotFound ? "vanished during the backup" : "cannot enter the directory: \(error)")
+                child.modified = true
                 return
             }
             try scan(opened, into: child, path: path, pool: pool)
@@ -209,11 +235,14 @@ public final class Archiver {
             summary.otherEntries += 1
             do { node.linkTarget = try directory.readLink(name) } catch {
                 warn(path, "skipped: \(error)")
+                pending.modified = true
                 return
             }
+            if node != previous { pending.modified = true }
             pending.nodes.append(node)
         case .fifo, .socket, .characterDevice, .blockDevice:
             summary.otherEntries += 1
+            if node != previous { pending.modified = true }
             pending.nodes.append(node)
         }
     }
@@ -239,9 +268,14 @@ public final class Archiver {
 
     /// Writes the trees bottom-up once every file is stored; returns the directory's tree id.
     private func store(_ pending: PendingDirectory, writer: BlobWriter) throws -> BlobID {
+        var reusable = !pending.modified && pending.files.isEmpty && pending.nodes.count == pending.previousCount
         for (index, child) in pending.children {
-            pending.nodes[index].subtree = try store(child, writer: writer)
+            let id = try store(child, writer: writer)
+            pending.nodes[index].subtree = id
+            if id != child.previousID { reusable = false }
         }
+        // Nothing in or below this directory changed: its tree is the previous one, already stored.
+        if reusable, let previousID = pending.previousID { return previousID }
         var dropped: Set<Int> = []
         for (index, slot) in pending.files {
             if let warning = slot.warning { warn(slot.path, warning) }

@@ -10,15 +10,26 @@ final class PendingDirectory {
     /// The same directory in the parent recovery point, for change detection; dropped once the directory
     /// has been listed, so only the trees of the directories being walked are held.
     var previous: Tree?
+    /// The previous tree's id and size: when nothing in the directory changed, its tree is that one again.
+    let previousID: BlobID?
+    let previousCount: Int
+    /// Something differs from the previous tree (or there is none): the tree must be encoded anew.
+    var modified: Bool
 
-    init(previous: Tree?) {
+    init(previous: Tree?, id: BlobID? = nil) {
         self.previous = previous
+        previousID = previous == nil ? nil : id
+        previousCount = previous?.nodes.count ?? 0
+        modified = previous == nil || id == nil
     }
 
     /// The index of the child directory `name`, adding `node` for it if it is not there yet.
-    func child(named name: [UInt8], node: @autoclosure () -> Node, previous: @autoclosure () -> Tree?) -> PendingDirectory {
+    func child(named name: [UInt8], node: @autoclosure () -> Node, previous: @autoclosure () -> (Tree?, BlobID?)) -> PendingDirectory {
         if let existing = children.first(where: { nodes[$0.index].name == name }) { return existing.directory }
-        let directory = PendingDirectory(previous: previous())
+        let (tree, id) = previous()
+        let directory = PendingDirectory(previous: tree, id: id)
+        // The directories above a source are only partly walked: always encode their trees.
+        modified = true
         nodes.append(node())
         children.append((nodes.count - 1, directory))
         return directory
