@@ -54,6 +54,28 @@ struct BackupRestoreTests {
         #expect(try FileIO.readFile(target + source + "/docs/file-5.txt") == Array("new content".utf8))
     }
 
+    @Test("deletions, mode and owner changes, new attributes and new files all reach an incremental recovery point")
+    func incrementalSeesMetadataChanges() throws {
+        let scratch = try Scratch()
+        let source = scratch.sub("source")
+        try FileIO.makeDirectories(source)
+        try TreeFixture.make(at: source)
+        let repository = try scratch.makeRepository()
+        let first = try Scratch.backup(repository, [source])
+        try FileIO.removeTree(source + "/docs/file-7.txt")
+        chmod(source + "/docs/file-8.txt", 0o600)
+        chown(source + "/docs/file-9.txt", 4242, 4343)
+        try TreeFixture.run("/usr/bin/setfattr", ["-n", "user.added", "-v", "later", source + "/docs/file-10.txt"])
+        try TreeFixture.write(source + "/docs/nested/deeper/new.txt", Array("new".utf8))
+        let second = try Scratch.backup(repository, [source], parent: first.recoveryPoint, time: "2026-11-24T13:00:00.000000000Z")
+        #expect(second.recoveryPoint.point.summary.filesNew == 1)
+        let target = scratch.sub("target")
+        let restored = try Scratch.restore(repository, second.recoveryPoint, to: target)
+        #expect(restored.warnings.isEmpty, "\(restored.warnings)")
+        let differences = TreeFixture.differences(source, target + source)
+        #expect(differences.isEmpty, "\(differences)")
+    }
+
     @Test("identical content is stored once")
     func deduplicates() throws {
         let scratch = try Scratch()
