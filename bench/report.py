@@ -95,7 +95,8 @@ def markdown(meta, tools, summaries):
         f"1% change: {fmt(first.get('changed_files'), 0)} files grow by {fmt(first.get('changed_bytes'), 0)} bytes in total.",
         f"- **Tools:** {'; '.join(meta['version_' + t] for t in tools)}.",
         f"- **Runs:** {meta['runs']} (tables show the median); each timed step first waited up to "
-        f"{meta.get('idle_wait', '0')} s for other processes to use less than a quarter of a core.",
+        f"{meta.get('idle_wait', '0')} s for other processes to use less than a quarter of a core; "
+        f"tools ran at niceness {meta.get('nice', '0')}.",
         "",
         "## Results",
         "",
