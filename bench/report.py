@@ -118,15 +118,15 @@ def markdown(meta, tools, summaries):
               "CPU is user + system seconds of the tool; MB/s is source size over wall time (initial backup and "
               "restore); other CPU is what the rest of the machine used meanwhile (high values mean a disturbed "
               "measurement).", "",
-              "| tool | step | wall s | CPU s | peak RSS MB | MB/s | other CPU s |",
-              "|---|---|---:|---:|---:|---:|---:|"]
+              "| tool | step | wall s | CPU s | of which system | peak RSS MB | MB/s | other CPU s |",
+              "|---|---|---:|---:|---:|---:|---:|---:|"]
     for tool in tools:
         for step, label in STEPS:
             data = summaries[tool]["steps"].get(step)
             if not data:
                 continue
             rate = fmt(source_mb / data["wall"], 0) if step in ("initial", "restore") and data["wall"] else ""
-            lines.append(f"| {tool} | {label} | {fmt(data['wall'])} | {fmt(data['cpu'])} | "
+            lines.append(f"| {tool} | {label} | {fmt(data['wall'])} | {fmt(data['cpu'])} | {fmt(data['sys'])} | "
                          f"{mb(data['rss_bytes'])} | {rate} | {fmt(data['other_cpu'])} |")
     ratios = ratio_rows(summaries)
     if ratios:
