@@ -95,7 +95,8 @@ def markdown(meta, tools, summaries):
         f"1% change: {fmt(first.get('changed_files'), 0)} files grow by {fmt(first.get('changed_bytes'), 0)} bytes in total.",
         f"- **Tools:** {'; '.join(meta['version_' + t] for t in tools)}.",
         f"- **Runs:** {meta['runs']} (tables show the median); each timed step first waited up to "
-        f"{meta.get('idle_wait', '0')} s for other processes to use less than a quarter of a core.",
+        f"{meta.get('idle_wait', '0')} s for other processes to use less than a quarter of a core; "
+        f"tools ran at niceness {meta.get('nice', '0')}.",
         "",
         "## Results",
         "",
@@ -117,15 +118,15 @@ def markdown(meta, tools, summaries):
               "CPU is user + system seconds of the tool; MB/s is source size over wall time (initial backup and "
               "restore); other CPU is what the rest of the machine used meanwhile (high values mean a disturbed "
               "measurement).", "",
-              "| tool | step | wall s | CPU s | peak RSS MB | MB/s | other CPU s |",
-              "|---|---|---:|---:|---:|---:|---:|"]
+              "| tool | step | wall s | CPU s | of which system | peak RSS MB | MB/s | other CPU s |",
+              "|---|---|---:|---:|---:|---:|---:|---:|"]
     for tool in tools:
         for step, label in STEPS:
             data = summaries[tool]["steps"].get(step)
             if not data:
                 continue
             rate = fmt(source_mb / data["wall"], 0) if step in ("initial", "restore") and data["wall"] else ""
-            lines.append(f"| {tool} | {label} | {fmt(data['wall'])} | {fmt(data['cpu'])} | "
+            lines.append(f"| {tool} | {label} | {fmt(data['wall'])} | {fmt(data['cpu'])} | {fmt(data['sys'])} | "
                          f"{mb(data['rss_bytes'])} | {rate} | {fmt(data['other_cpu'])} |")
     ratios = ratio_rows(summaries)
     if ratios:

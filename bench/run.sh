@@ -4,13 +4,15 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: bash bench/run.sh [--tools haven,restic,borg] [--quick] [--runs N] [--idle-wait S]
+usage: bash bench/run.sh [--tools haven,restic,borg] [--quick] [--runs N] [--idle-wait S] [--nice N]
 
   --tools LIST  comma-separated subset of haven,restic,borg (default: all three)
   --quick       smoke run on drivers/net and fs only, one run unless --runs is given
   --runs N      repeat the whole sequence N times and report medians (default 3, quick 1)
   --idle-wait S before each timed step, wait up to S seconds for other processes to use less
                 than a quarter of a core (default 60; 0 starts every step at once)
+  --nice N      run the timed commands at this niceness, e.g. -10 on a machine with background
+                load (default 0; below 0 needs root)
 
 Work data lives in $BENCH_DIR (default bench/work); results go to bench/results/.
 HAVEN_BIN selects another haven binary (default .build/release/haven).
@@ -24,6 +26,7 @@ TOOLS="haven,restic,borg"
 QUICK=0
 RUNS=""
 IDLE_WAIT=60
+NICE=0
 while [[ $# -gt 0 ]]; do
 	case "$1" in
 		--tools) [[ $# -ge 2 ]] || die "--tools needs a list, e.g. --tools restic,borg"; TOOLS="$2"; shift 2 ;;
@@ -33,6 +36,8 @@ while [[ $# -gt 0 ]]; do
 		--runs=*) RUNS="${1#--runs=}"; shift ;;
 		--idle-wait) [[ $# -ge 2 ]] || die "--idle-wait needs seconds"; IDLE_WAIT="$2"; shift 2 ;;
 		--idle-wait=*) IDLE_WAIT="${1#--idle-wait=}"; shift ;;
+		--nice) [[ $# -ge 2 ]] || die "--nice needs a niceness"; NICE="$2"; shift 2 ;;
+		--nice=*) NICE="${1#--nice=}"; shift ;;
 		-h|--help) usage; exit 0 ;;
 		*) usage >&2; die "unknown argument '$1'" ;;
 	esac
@@ -40,6 +45,7 @@ done
 [[ -n "$RUNS" ]] || RUNS=$([[ $QUICK == 1 ]] && echo 1 || echo 3)
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive whole number, got '$RUNS'"
 [[ "$IDLE_WAIT" =~ ^[0-9]+$ ]] || die "--idle-wait must be a whole number of seconds, got '$IDLE_WAIT'"
+[[ "$NICE" =~ ^-?[0-9]+$ && $NICE -ge -20 && $NICE -le 19 ]] || die "--nice must be between -20 and 19, got '$NICE'"
 IFS=',' read -r -a TOOL_LIST <<<"$TOOLS"
 [[ ${#TOOL_LIST[@]} -gt 0 ]] || die "--tools is empty; pick from haven,restic,borg"
 for tool in "${TOOL_LIST[@]}"; do
@@ -166,7 +172,7 @@ timed() {
 	say "  $tool $step: ${COMMAND[*]}"
 	local busy_before busy_after
 	busy_before=$(busy_seconds)
-	if ! (cd "$dir" && /usr/bin/time -f "%e %U %S %M" -o "$stats" "${COMMAND[@]}") >"$log" 2>&1; then
+	if ! (cd "$dir" && nice -n "$NICE" /usr/bin/time -f "%e %U %S %M" -o "$stats" "${COMMAND[@]}") >"$log" 2>&1; then
 		echo "bench: $tool $step failed; last lines of $log:" >&2
 		tail -n 15 "$log" >&2
 		return 1
@@ -243,12 +249,20 @@ write_meta() {
 	kv source_symlinks "$(find "$PRISTINE" -type l | wc -l)"
 	kv runs "$RUNS"
 	kv idle_wait "$IDLE_WAIT"
+	kv nice "$NICE"
 	kv tools "$TOOLS"
 	for tool in "${TOOL_LIST[@]}"; do kv "version_$tool" "$(tool_version "$tool")"; done
 }
 
+# Two runs sharing one work directory delete each other's source tree and raw files.
+take_lock() {
+	exec 9>"$WORK/.lock"
+	flock -n 9 || die "another bench run is using $WORK; wait for it to finish or give this one its own BENCH_DIR"
+}
+
 main() {
 	local started=$SECONDS
+	take_lock
 	install_missing
 	check_haven
 	prepare_pristine
