@@ -102,6 +102,14 @@ extension FilesystemStore {
         return Hex.encode(hasher.finalize())
     }
 
+    /// Keeps the object's file open: each read is one pread, with no path to resolve.
+    public func openReader(_ key: ObjectKey) throws(ObjectStoreError) -> any ObjectReader {
+        let path = path(for: key)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw storeError(SystemError.current("open", path: path), key: key, doing: "read") }
+        return FileObjectReader(store: self, key: key, fd: fd, path: path)
+    }
+
     public func get(_ key: ObjectKey) throws(ObjectStoreError) -> [UInt8] {
         do throws(SystemError) {
             return try FileIO.readFile(path(for: key))
@@ -209,5 +217,40 @@ extension FilesystemStore {
     /// Errors with which link(2) says the filesystem has no hard links (FAT, exFAT, some network filesystems).
     private static func linkIsUnsupported(_ error: SystemError) -> Bool {
         error.code == EPERM || error.code == EOPNOTSUPP || error.code == EMLINK
+    }
+}
+
+/// An object file held open for ranged reads; closed when released.
+final class FileObjectReader: ObjectReader {
+    let store: FilesystemStore
+    let key: ObjectKey
+    let fd: Int32
+    let path: String
+    let size: Int
+
+    init(store: FilesystemStore, key: ObjectKey, fd: Int32, path: String) {
+        self.store = store
+        self.key = key
+        self.fd = fd
+        self.path = path
+        var status = stat()
+        size = fstat(fd, &status) == 0 ? Int(status.st_size) : 0
+    }
+
+    deinit { close(fd) }
+
+    func read(_ range: Range<Int>) throws -> [UInt8] {
+        guard range.lowerBound >= 0, range.upperBound <= size else {
+            throw ObjectStoreError(.rangeNotSatisfiable, key: key,
+                                   message: "\(key) has \(size) bytes; the range \(range) is not inside it")
+        }
+        let fd = self.fd, path = self.path
+        return try [UInt8](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+            let count = try FileIO.preadAll(fd: fd, into: UnsafeMutableRawBufferPointer(buffer), offset: range.lowerBound, path: path)
+            guard count == range.count else {
+                throw ObjectStoreError(.io, key: key, message: "\(key) ended early: read \(count) of \(range.count) bytes")
+            }
+            initialized = count
+        }
     }
 }

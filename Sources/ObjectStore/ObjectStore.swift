@@ -44,10 +44,33 @@ public protocol ObjectStore: Sendable {
     /// Stores the content of a local file under `key`, with the same rules as `put(_:_:)`. The file is removed
     /// whether the put succeeds or not.
     func put(_ key: ObjectKey, fileAt path: String) throws
+    /// Opens an object for many ranged reads (a restore reading blob after blob of one pack), so the store
+    /// need not find the object again for each; the same rules as `get(_:range:)`.
+    func openReader(_ key: ObjectKey) throws -> any ObjectReader
+}
+
+/// An object opened for ranged reads; released when no longer referenced.
+public protocol ObjectReader: AnyObject {
+    func read(_ range: Range<Int>) throws -> [UInt8]
+}
+
+/// Ranged reads through `get(_:range:)`, for stores with nothing to keep open.
+final class RangedGetReader: ObjectReader {
+    let store: any ObjectStore
+    let key: ObjectKey
+
+    init(store: any ObjectStore, key: ObjectKey) {
+        self.store = store
+        self.key = key
+    }
+
+    func read(_ range: Range<Int>) throws -> [UInt8] { try store.get(key, range: range) }
 }
 
 extension ObjectStore {
     public var stagingDirectory: String? { nil }
+
+    public func openReader(_ key: ObjectKey) throws -> any ObjectReader { RangedGetReader(store: self, key: key) }
 
     /// Reads the file and stores its bytes: for stores that cannot take a file as it is.
     public func put(_ key: ObjectKey, fileAt path: String) throws {

@@ -7,14 +7,12 @@ import ObjectStore
 public final class BlobReader {
     let repository: Repository
     let opener: EnvelopeOpener
-    /// With `wholePacks`, the last pack read is kept in memory: a restore reads blobs in about the order
-    /// they were packed, so one read of a pack serves many blobs.
-    private let wholePacks: Bool
-    private var cachedPack: (name: String, bytes: [UInt8])?
+    /// Packs held open for ranged reads, most recently used last.
+    private var openPacks: [(name: String, reader: any ObjectReader)] = []
+    static let openPackLimit = 8
 
-    init(repository: Repository, wholePacks: Bool = false) {
+    init(repository: Repository) {
         self.repository = repository
-        self.wholePacks = wholePacks
         opener = EnvelopeOpener(key: repository.key)
     }
 
@@ -25,19 +23,22 @@ public final class BlobReader {
         }
         let key = try ObjectKey(.data, location.pack)
         let range = Int(location.offset)..<Int(location.offset) + Int(location.length)
-        if wholePacks {
-            if cachedPack?.name != location.pack {
-                cachedPack = nil
-                let bytes = try repository.storeCall("read pack \(location.pack.prefix(16))") { try repository.store.get(key) }
-                cachedPack = (location.pack, bytes)
-            }
-            guard let pack = cachedPack?.bytes, range.upperBound <= pack.count else {
-                throw RepositoryError(.corrupt, "blob \(id) lies beyond the end of pack \(location.pack.prefix(16))")
-            }
-            return try open(Array(pack[range]), id: id, location: location)
+        let envelope = try repository.storeCall("read pack \(location.pack.prefix(16))") {
+            try reader(for: location.pack, key: key).read(range)
         }
-        let envelope = try repository.storeCall("read pack \(location.pack.prefix(16))") { try repository.store.get(key, range: range) }
         return try open(envelope, id: id, location: location)
+    }
+
+    private func reader(for pack: String, key: ObjectKey) throws -> any ObjectReader {
+        if let index = openPacks.lastIndex(where: { $0.name == pack }) {
+            let entry = openPacks.remove(at: index)
+            openPacks.append(entry)
+            return entry.reader
+        }
+        let reader = try repository.store.openReader(key)
+        if openPacks.count >= Self.openPackLimit { openPacks.removeFirst() }
+        openPacks.append((pack, reader))
+        return reader
     }
 
     /// Decrypts one blob's envelope (e.g. cut from a pack read whole) and verifies its id.

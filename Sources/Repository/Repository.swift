@@ -23,8 +23,8 @@ public final class Repository: @unchecked Sendable {
     /// The chunker of this repository (its Gear table comes from the key).
     public func makeChunker() -> Chunker { Chunker(parameters: config.chunker, key: key.chunkerSeed) }
 
-    /// A reader for one thread; `wholePacks` suits reading many blobs in pack order (restore).
-    public func makeBlobReader(wholePacks: Bool = false) -> BlobReader { BlobReader(repository: self, wholePacks: wholePacks) }
+    /// A reader for one thread.
+    public func makeBlobReader() -> BlobReader { BlobReader(repository: self) }
 
     /// Creates a repository in an empty store with one key slot for `passphrase`.
     public static func create(

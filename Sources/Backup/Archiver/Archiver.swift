@@ -190,6 +190,8 @@ public final class Archiver {
         var xattrs: [ExtendedAttribute] = []
         if sameStatus, let previous {
             xattrs = previous.xattrs
+        } else if status.kind == .regular {
+            // Read by the worker through the file it opens anyway (flistxattr), not by path here.
         } else {
             do { xattrs = try directory.extendedAttributes(of: name) } catch {
                 warn(path, "extended attributes not saved: \(error)")

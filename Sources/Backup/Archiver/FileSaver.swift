@@ -36,6 +36,9 @@ final class FileSaver: PoolWorker {
                 return
             }
             Self.update(&slot.node, from: before)
+            do { slot.node.xattrs = try ExtendedAttribute.all(fd: fd) } catch {
+                slot.warning = "extended attributes not saved: \(error)"
+            }
             var content: [BlobID] = []
             let ranges = dataRanges(fd: fd, status: before)
             var changed = false

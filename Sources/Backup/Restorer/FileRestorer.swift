@@ -93,8 +93,10 @@ final class FileRestorer: PoolWorker {
 
     private func write(_ job: RestoreJob, fd: Int32) throws {
         let node = job.node
-        // Size first: holes stay holes because nothing is written there.
-        try FileIO.call("ftruncate", path: job.displayPath) { ftruncate(fd, off_t(node.size)) }
+        // A sparse file gets its size first: its holes stay holes because nothing is written there.
+        if !node.holes.isEmpty {
+            try FileIO.call("ftruncate", path: job.displayPath) { ftruncate(fd, off_t(node.size)) }
+        }
         var ranges = node.dataRanges.makeIterator()
         var current = ranges.next()
         var position = current?.lowerBound ?? 0
@@ -109,7 +111,7 @@ final class FileRestorer: PoolWorker {
                 let count = min(room, data.count - offset)
                 try data.withUnsafeBytes { raw in
                     try Self.pwriteAll(fd: fd, UnsafeRawBufferPointer(rebasing: raw[offset..<offset + count]),
-                                       at: position, path: job.displayPath)
+                                       at: position, path: job)
                 }
                 offset += count
                 position += UInt64(count)
@@ -125,11 +127,13 @@ final class FileRestorer: PoolWorker {
         }
     }
 
-    static func pwriteAll(fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: UInt64, path: String) throws {
+    static func pwriteAll(fd: Int32, _ buffer: UnsafeRawBufferPointer, at offset: UInt64, path job: RestoreJob) throws {
         var done = 0
         while done < buffer.count {
-            let n = try FileIO.call("write", path: path) {
-                pwrite(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            let n = pwrite(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SystemError.current("write", path: job.displayPath)
             }
             done += n
         }
