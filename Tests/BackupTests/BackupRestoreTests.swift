@@ -76,6 +76,30 @@ struct BackupRestoreTests {
         #expect(differences.isEmpty, "\(differences)")
     }
 
+    @Test("with one file system, a mounted file system inside a source is kept as an empty directory")
+    func oneFileSystem() throws {
+        let scratch = try Scratch()
+        let source = scratch.sub("source")
+        try FileIO.makeDirectories(source + "/mounted")
+        try TreeFixture.write(source + "/here.txt", [1])
+        try #require(try TreeFixture.runStatus("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", source + "/mounted"]) == 0,
+                     "mounting a tmpfs needs root")
+        defer { _ = try? TreeFixture.runStatus("/usr/bin/umount", [source + "/mounted"]) }
+        try TreeFixture.write(source + "/mounted/elsewhere.txt", [2])
+        let repository = try scratch.makeRepository()
+        let contained = try Scratch.backup(repository, [source]) { $0.oneFileSystem = true }
+        let crossing = try Scratch.backup(repository, [source], time: "2026-11-24T13:00:00.000000000Z")
+        var paths: [String: [String]] = [:]
+        for point in [contained, crossing] {
+            try TreeWalker(repository: repository).list(point.recoveryPoint) { paths[point.recoveryPoint.id, default: []].append($0.path) }
+        }
+        let inside = paths[contained.recoveryPoint.id] ?? []
+        #expect(inside.contains(source + "/here.txt"))
+        #expect(inside.contains(source + "/mounted"))
+        #expect(!inside.contains(source + "/mounted/elsewhere.txt"))
+        #expect((paths[crossing.recoveryPoint.id] ?? []).contains(source + "/mounted/elsewhere.txt"))
+    }
+
     @Test("identical content is stored once")
     func deduplicates() throws {
         let scratch = try Scratch()

@@ -10,6 +10,9 @@ struct BackupCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Option(name: .long, help: "Worker threads (default: one per processor).")
+    var threads: Int?
+
     @Option(name: .long, help: "Leave out paths matching a shell pattern (a name anywhere, or an absolute path with /). Repeatable.")
     var exclude: [String] = []
 
@@ -25,6 +28,10 @@ struct BackupCommand: ParsableCommand {
     @Argument(help: "The files and directories to back up.")
     var paths: [String]
 
+    func validate() throws {
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
+    }
+
     func run() throws {
         try runCommand {
             let started = SystemClock.monotonic()
@@ -33,7 +40,7 @@ struct BackupCommand: ParsableCommand {
                 path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
             }
             let identity = SystemClock.identity()
-            var options = BackupOptions(paths: absolute, identity: identity, threads: SystemClock.processors)
+            var options = BackupOptions(paths: absolute, identity: identity, threads: threads ?? SystemClock.processors)
             options.excludes = exclude
             options.oneFileSystem = oneFileSystem
             options.tags = tag

@@ -16,6 +16,9 @@ struct RestoreCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Option(name: .long, help: "Worker threads (default: one per processor).")
+    var threads: Int?
+
     @Argument(help: "The recovery point: an id, a unique prefix, or \"latest\".")
     var recoveryPoint: String
 
@@ -31,12 +34,16 @@ struct RestoreCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not restore owners, modes, extended attributes and ACLs.")
     var noPermissions = false
 
+    func validate() throws {
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
+    }
+
     func run() throws {
         try runCommand {
             let started = SystemClock.monotonic()
             let repository = try global.openRepository()
             let point = try repository.resolveRecoveryPoint(recoveryPoint)
-            var options = RestoreOptions(target: target, copyStamp: SystemClock.copyStamp(), threads: SystemClock.processors)
+            var options = RestoreOptions(target: target, copyStamp: SystemClock.copyStamp(), threads: threads ?? SystemClock.processors)
             options.includes = include
             options.conflict = conflict
             options.restorePermissions = !noPermissions

@@ -79,6 +79,15 @@ enum TreeFixture {
         close(fd)
     }
 
+    static func runStatus(_ tool: String, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) throws -> String {
         let process = Process()
