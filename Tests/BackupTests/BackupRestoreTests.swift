@@ -9,9 +9,7 @@ struct BackupRestoreTests {
     @Test("a restored tree is identical to its source: contents, modes, owners, times, xattrs, ACLs, links, devices, sparse files")
     func restoresEverythingExactly() throws {
         let scratch = try Scratch()
-        let source = scratch.sub("source")
-        try FileIO.makeDirectories(source)
-        try TreeFixture.make(at: source)
+        let source = try scratch.fixtureSource()
         let repository = try scratch.makeRepository()
         let result = try Scratch.backup(repository, [source])
         #expect(result.warnings.isEmpty, "\(result.warnings)")
@@ -19,19 +17,13 @@ struct BackupRestoreTests {
         #expect(summary.filesNew == summary.files)
         #expect(summary.files >= 48)
 
-        let target = scratch.sub("target")
-        let restored = try Scratch.restore(try scratch.reopen(), result.recoveryPoint, to: target)
-        #expect(restored.warnings.isEmpty, "\(restored.warnings)")
-        let differences = TreeFixture.differences(source, target + source)
-        #expect(differences.isEmpty, "\(differences)")
+        try expectRestoresExactly(result.recoveryPoint, of: source, from: try scratch.reopen(), in: scratch)
     }
 
     @Test("an unchanged tree is not read again, and a changed file is")
     func incrementalReadsOnlyChanges() throws {
         let scratch = try Scratch()
-        let source = scratch.sub("source")
-        try FileIO.makeDirectories(source)
-        try TreeFixture.make(at: source)
+        let source = try scratch.fixtureSource()
         let repository = try scratch.makeRepository()
         let first = try Scratch.backup(repository, [source])
         let second = try Scratch.backup(repository, [source], parent: first.recoveryPoint, time: "2026-11-24T13:00:00.000000000Z")
@@ -57,9 +49,7 @@ struct BackupRestoreTests {
     @Test("deletions, mode and owner changes, new attributes and new files all reach an incremental recovery point")
     func incrementalSeesMetadataChanges() throws {
         let scratch = try Scratch()
-        let source = scratch.sub("source")
-        try FileIO.makeDirectories(source)
-        try TreeFixture.make(at: source)
+        let source = try scratch.fixtureSource()
         let repository = try scratch.makeRepository()
         let first = try Scratch.backup(repository, [source])
         try FileIO.removeTree(source + "/docs/file-7.txt")
@@ -69,11 +59,7 @@ struct BackupRestoreTests {
         try TreeFixture.write(source + "/docs/nested/deeper/new.txt", Array("new".utf8))
         let second = try Scratch.backup(repository, [source], parent: first.recoveryPoint, time: "2026-11-24T13:00:00.000000000Z")
         #expect(second.recoveryPoint.point.summary.filesNew == 1)
-        let target = scratch.sub("target")
-        let restored = try Scratch.restore(repository, second.recoveryPoint, to: target)
-        #expect(restored.warnings.isEmpty, "\(restored.warnings)")
-        let differences = TreeFixture.differences(source, target + source)
-        #expect(differences.isEmpty, "\(differences)")
+        try expectRestoresExactly(second.recoveryPoint, of: source, from: repository, in: scratch)
     }
 
     @Test("with one file system, a mounted file system inside a source is kept as an empty directory")
@@ -146,5 +132,15 @@ struct BackupRestoreTests {
         try TreeWalker(repository: repository).list(result.recoveryPoint) { kinds[$0.path] = $0.node.kind }
         #expect(kinds[source + "/pipe"] == .fifo)
         #expect(kinds[source + "/fine.txt"] == .regular)
+    }
+
+    /// Restores `point` under a new target and expects it identical to `source`, metadata included.
+    private func expectRestoresExactly(_ point: StoredRecoveryPoint, of source: String, from repository: Repository,
+                                       in scratch: Scratch) throws {
+        let target = scratch.sub("target")
+        let restored = try Scratch.restore(repository, point, to: target)
+        #expect(restored.warnings.isEmpty, "\(restored.warnings)")
+        let differences = TreeFixture.differences(source, target + source)
+        #expect(differences.isEmpty, "\(differences)")
     }
 }

@@ -18,6 +18,14 @@ final class Scratch {
 
     func sub(_ name: String) -> String { path + "/" + name }
 
+    /// A "source" directory holding the tree of every special case (`TreeFixture.make`).
+    func fixtureSource() throws -> String {
+        let source = sub("source")
+        try FileIO.makeDirectories(source)
+        try TreeFixture.make(at: source)
+        return source
+    }
+
     static let passphrase = Array("correct horse battery staple".utf8)
     static let hasher: @Sendable ([UInt8]) -> String = { Hex.encode(SHA256.hash($0)) }
 
