@@ -73,7 +73,7 @@ export RESTIC_PASSWORD=haven-bench-passphrase HAVEN_PASSWORD=haven-bench-passphr
 export BORG_DISPLAY_PASSPHRASE=no BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
 
 install_missing() {
-	local wanted=(linux-source-6.1 time python3) missing=()
+	local wanted=(linux-source-6.1 time python3 e2fsprogs util-linux) missing=()
 	has_tool restic && wanted+=(restic)
 	has_tool borg && wanted+=(borgbackup)
 	for package in "${wanted[@]}"; do
@@ -124,6 +124,26 @@ reset_tree() {
 
 warm_cache() {
 	find "$SRC" -type f -print0 | xargs -0 cat >/dev/null
+}
+
+# fresh_target DIR: mounts a new, empty ext4 file system (a loop-mounted image) at DIR. Every restore then
+# starts from the same file system state: on a disk where a large tree was just deleted, creating files costs
+# several times more kernel time, and that would measure the file system, not the tool.
+fresh_target() {
+	local target=$1 image="$WORK/restore.img"
+	release_target "$target"
+	truncate -s 4G "$image"
+	mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$image"
+	mkdir -p "$target"
+	mount -o loop "$image" "$target"
+	sync
+}
+
+# release_target DIR: unmounts and removes what fresh_target made.
+release_target() {
+	local target=$1
+	mountpoint -q "$target" && umount "$target"
+	rm -rf "$target" "$WORK/restore.img"
 }
 
 # tool_command TOOL ACTION ARCHIVE: sets COMMAND to the command line for one action, as the tool's manual gives it.
@@ -193,7 +213,8 @@ bench_tool() {
 	local run=$1 tool=$2 repo="$WORK/repo-$2" target="$WORK/restore-$2"
 	say "run $run/$RUNS: $tool"
 	reset_tree
-	rm -rf "$repo" "$target" "$WORK/home-$tool"
+	release_target "$target"
+	rm -rf "$repo" "$WORK/home-$tool"
 	mkdir -p "$WORK/home-$tool/cache" "$WORK/home-$tool/config"
 	# Caches and key files go under the work directory, fresh for every run.
 	export XDG_CACHE_HOME="$WORK/home-$tool/cache" XDG_CONFIG_HOME="$WORK/home-$tool/config"
@@ -209,7 +230,7 @@ bench_tool() {
 	timed "$run" "$tool" change backup change || return 1
 	metric "$run" "$tool" repo_bytes_final "$(du -sb "$repo" | cut -f1)"
 	metric "$run" "$tool" repo_files "$(find "$repo" -type f | wc -l)"
-	mkdir -p "$target"
+	fresh_target "$target"
 	timed "$run" "$tool" restore restore change || return 1
 	local verdict
 	if verdict=$(python3 "$BENCH/verify.py" "$SRC" "$target$SRC"); then
@@ -219,7 +240,7 @@ bench_tool() {
 		metric "$run" "$tool" verify "${verdict%%$'\n'*}"
 		say "  $tool verify FAILED: $verdict"
 	fi
-	rm -rf "$target"
+	release_target "$target"
 }
 
 tool_version() {
