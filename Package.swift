@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "ObjectStoreTesting", "FileIO"]),
         .testTarget(name: "RepositoryTests", dependencies: ["Repository", "ObjectStore", "ObjectStoreTesting", "Crypto"]),
-        .testTarget(name: "BackupTests", dependencies: ["Backup", "Repository", "ObjectStore", "FileIO"]),
+        .testTarget(name: "BackupTests", dependencies: ["Backup", "Repository", "ObjectStore", "ObjectStoreTesting", "FileIO"]),
         .testTarget(name: "HavenCLITests", dependencies: ["FileIO"]),
     ]
 )

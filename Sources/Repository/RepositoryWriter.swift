@@ -2,6 +2,7 @@ import Compression
 import Crypto
 import Dispatch
 import Foundation
+import Glibc
 import ObjectStore
 import Synchronization
 
@@ -50,7 +51,7 @@ public final class RepositoryWriter: Sendable {
     /// and writes an index object every few packs. Throws the first upload failure, if one happened.
     /// The caller goes on filling its next pack meanwhile; at most `Uploader.inFlight` packs wait.
     func store(packFile path: String, name: String, entries: [PackEntry], size: Int) throws {
-        try uploader.submit { [self] sealer in
+        try uploader.submit(orElse: { _ = unlink(path) }) { [self] sealer in
             try repository.storeCall("store pack \(name.prefix(16))") { try repository.store.put(ObjectKey(.data, name), fileAt: path) }
             repository.index.add(pack: name, entries: entries)
             let batch: [(pack: String, entries: [PackEntry])]? = state.withLock { state in
@@ -113,12 +114,16 @@ private final class Uploader: @unchecked Sendable {
         self.sealer = sealer
     }
 
-    func submit(_ work: @escaping @Sendable (EnvelopeSealer) throws -> Void) throws {
-        if let error = failure.withLock({ $0 }) { throw error }
+    /// Queues `work`; if an earlier upload failed, runs `cleanup` instead (so no staged file is left behind).
+    func submit(orElse cleanup: @escaping @Sendable () -> Void, _ work: @escaping @Sendable (EnvelopeSealer) throws -> Void) throws {
+        if let error = failure.withLock({ $0 }) {
+            cleanup()
+            throw error
+        }
         slots.wait()
         queue.async { [self] in
             defer { slots.signal() }
-            guard failure.withLock({ $0 }) == nil else { return }
+            guard failure.withLock({ $0 }) == nil else { return cleanup() }
             do { try work(sealer) } catch { failure.withLock { $0 = $0 ?? error } }
         }
     }

@@ -15,13 +15,16 @@ public final class Archiver {
     private var warnings: [BackupWarning] = []
     private var summary = RecoveryPoint.Summary()
     private var rootDevice: UInt64 = 0
+    private let stagingDirectory: String?
     private var batch = FileBatch()
     /// Owner and group names by id, shared by every node (one buffer per name, not one per file).
     private var userNames: [UInt32: [UInt8]] = [:]
     private var groupNames: [UInt32: [UInt8]] = [:]
 
-    public init(repository: Repository, options: BackupOptions) {
+    /// - Parameter stagingDirectory: where packs in progress are written (by default the store's own).
+    public init(repository: Repository, options: BackupOptions, stagingDirectory: String? = nil) {
         self.repository = repository
+        self.stagingDirectory = stagingDirectory
         self.options = options
         excludes = ExcludeMatcher(patterns: options.excludes)
         reader = repository.makeBlobReader()
@@ -30,7 +33,7 @@ public final class Archiver {
     /// Runs the backup. `elapsed` reports seconds since the start, for the summary.
     public func run(elapsed: () -> Double = { 0 }) throws -> BackupResult {
         let paths = try Self.normalizedPaths(options.paths)
-        let writer = try RepositoryWriter(repository: repository)
+        let writer = try RepositoryWriter(repository: repository, stagingDirectory: stagingDirectory)
         let chunker = repository.makeChunker()
         let pool = WorkerPool(threads: options.threads, capacity: 16) {
             FileSaver(writer: try writer.makeBlobWriter(), chunker: chunker)
