@@ -14,7 +14,9 @@ public final class Compressor {
     private var scratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
 
     /// Throws `invalidLevel` for a level the codec does not have (zstd: negative "fast" levels up to 22; zlib: 0...9).
-    public init(codec: Codec, level: Int) throws {
+    /// - Parameter checksum: give each zstd frame its XXH64 content checksum, so decompression itself catches
+    ///   damage; a caller whose data is authenticated otherwise (Haven's encrypted blobs) can leave it out.
+    public init(codec: Codec, level: Int, checksum: Bool = true) throws {
         self.codec = codec
         self.level = level
         switch codec {
@@ -30,8 +32,8 @@ public final class Compressor {
             guard ZSTD_isError(set) == 0 else { throw Self.zstdFailure("setting the level", set) }
             // A 4-byte XXH64 checksum per frame, so damage is caught by decompression itself (zlib
             // always has Adler-32); it costs well under 1% of compression time.
-            let checksum = ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1)
-            guard ZSTD_isError(checksum) == 0 else { throw Self.zstdFailure("enabling checksums", checksum) }
+            let flag = ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, checksum ? 1 : 0)
+            guard ZSTD_isError(flag) == 0 else { throw Self.zstdFailure("setting checksums", flag) }
         case .zlib:
             guard (0...9).contains(level) else {
                 throw CompressionError(.invalidLevel, "zlib level \(level) is outside 0...9; Haven's default is 6")

@@ -20,8 +20,7 @@ public final class BlobWriter {
         let repository = parent.repository
         sealer = EnvelopeSealer(key: repository.key)
         opener = EnvelopeOpener(key: repository.key)
-        let codec = repository.config.codec
-        compressor = codec == .none ? nil : try Compressor(codec: codec, level: repository.config.compressionLevel)
+        compressor = try repository.makeCompressor()
         hasher = repository.idHasher
         pack = PackBuilder(targetSize: repository.config.packSize, directory: parent.stagingDirectory)
     }

@@ -51,7 +51,7 @@ extension Repository {
     /// Stores a recovery point: the commit of a backup. Call only after every blob its trees name is indexed.
     public func saveRecoveryPoint(_ point: RecoveryPoint) throws -> StoredRecoveryPoint {
         let plaintext = Array(try JSONEncoder.sorted.encode(point))
-        let compressor = try Compressor(codec: config.codec, level: config.compressionLevel)
+        let compressor = try makeCompressor()
         let bytes = try EnvelopeSealer(key: key).sealObject(plaintext, compressor: compressor)
         let id = Hex.encode(SHA256.hash(bytes))
         try storeCall("write recovery point \(id.prefix(8))") { try store.put(ObjectKey(.recoveryPoints, id), bytes) }

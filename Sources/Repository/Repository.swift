@@ -23,6 +23,12 @@ public final class Repository: @unchecked Sendable {
     /// The chunker of this repository (its Gear table comes from the key).
     public func makeChunker() -> Chunker { Chunker(parameters: config.chunker, key: key.chunkerSeed) }
 
+    /// A compressor for one thread, or nil when the repository stores blobs uncompressed. zstd frames carry no
+    /// checksum of their own: every envelope is authenticated, and every blob's id is checked when it is read.
+    func makeCompressor() throws -> Compressor? {
+        config.codec == .none ? nil : try Compressor(codec: config.codec, level: config.compressionLevel, checksum: false)
+    }
+
     /// A reader for one thread.
     public func makeBlobReader() -> BlobReader { BlobReader(repository: self) }
 

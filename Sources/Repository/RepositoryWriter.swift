@@ -74,7 +74,7 @@ public final class RepositoryWriter: Sendable {
     }
 
     private func writeIndex(_ packs: [(pack: String, entries: [PackEntry])], sealer: EnvelopeSealer) throws {
-        let compressor = try Compressor(codec: repository.config.codec, level: repository.config.compressionLevel)
+        let compressor = try repository.makeCompressor()
         let bytes = try sealer.sealObject(IndexFile.encode(packs), compressor: compressor)
         let name = Hex.encode(SHA256.hash(bytes))
         try repository.storeCall("store index \(name.prefix(16))") { try repository.store.put(ObjectKey(.index, name), bytes) }

@@ -38,20 +38,24 @@ public final class Archiver {
         let pool = WorkerPool(threads: options.threads, capacity: 16) {
             FileSaver(writer: try writer.makeBlobWriter(), chunker: chunker)
         }
-        let previousRoot = try options.parent.flatMap { stored in try stored.point.treeID.map { try reader.loadTree($0) } }
-        let root = PendingDirectory(previous: previousRoot, id: nil)
+        let rootID: BlobID
         do {
+            let previousRoot = try options.parent.flatMap { stored in try stored.point.treeID.map { try reader.loadTree($0) } }
+            let root = PendingDirectory(previous: previousRoot, id: nil)
             for path in paths { try add(path, to: root, pool: pool) }
             if !batch.slots.isEmpty { try pool.submit(batch) }
+            try pool.finish()
+            let treeWriter = try writer.makeBlobWriter()
+            rootID = try store(root, writer: treeWriter)
+            try treeWriter.flush()
+            try writer.finish()
         } catch {
+            // Let the workers stop, and every pack already handed over be stored or its staged file removed,
+            // before the error leaves: nothing half-written stays behind.
             try? pool.finish()
+            try? writer.waitForUploads()
             throw error
         }
-        try pool.finish()
-        let treeWriter = try writer.makeBlobWriter()
-        let rootID = try store(root, writer: treeWriter)
-        try treeWriter.flush()
-        try writer.finish()
         let statistics = writer.statistics
         summary.blobsAdded = statistics.blobsAdded
         summary.bytesAdded = statistics.bytesAdded
