@@ -60,21 +60,37 @@ public struct Node: Sendable, Equatable {
     /// The name for messages: UTF-8 when it is, with other bytes escaped as \xNN.
     public var displayName: String { Node.display(name) }
 
+    /// A form of `bytes` safe to print: valid UTF-8 stays readable; control characters, backslashes, quotes and
+    /// bytes that are not UTF-8 become `\xNN`, so two different names never print the same.
     public static func display(_ bytes: [UInt8]) -> String {
-        if let text = String(validating: bytes, as: UTF8.self), !text.contains(where: { $0.isNewline }) { return text }
-        var out = ""
-        for b in bytes {
-            if b >= 0x20 && b < 0x7f && b != UInt8(ascii: "\\") { out.append(Character(Unicode.Scalar(b))) }
-            else { out += "\\x" + String(b, radix: 16).leftPadded(to: 2) }
+        var result = ""
+        result.reserveCapacity(bytes.count)
+        if let text = String(validating: bytes, as: UTF8.self) {
+            for scalar in text.unicodeScalars {
+                if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\\" || scalar == "\"" {
+                    result += escaped(UInt8(scalar.value))
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        } else {
+            for byte in bytes {
+                if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\\"), byte != UInt8(ascii: "\"") {
+                    result.unicodeScalars.append(Unicode.Scalar(byte))
+                } else {
+                    result += escaped(byte)
+                }
+            }
         }
-        return out
+        return result
     }
 
-    /// True when a file's change-detection fields match: the file need not be read again.
-    public func isUnchanged(comparedTo previous: Node) -> Bool {
-        kind == .regular && previous.kind == .regular && size == previous.size && inode == previous.inode
-            && mtimeSeconds == previous.mtimeSeconds && mtimeNanoseconds == previous.mtimeNanoseconds
-            && ctimeSeconds == previous.ctimeSeconds && ctimeNanoseconds == previous.ctimeNanoseconds
+    private static func escaped(_ byte: UInt8) -> String {
+        let digits = Array("0123456789abcdef".unicodeScalars)
+        var text = "\\x"
+        text.unicodeScalars.append(digits[Int(byte >> 4)])
+        text.unicodeScalars.append(digits[Int(byte & 0x0F)])
+        return text
     }
 
     /// The byte ranges of a regular file that hold data: `[0, size)` without the holes.
@@ -87,11 +103,5 @@ public struct Node: Sendable, Equatable {
         }
         if position < size { ranges.append(position..<size) }
         return ranges
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
