@@ -176,14 +176,8 @@ public final class Archiver {
     private func addEntry(_ name: [UInt8], status: FileStatus, in directory: borrowing Directory,
                           into pending: PendingDirectory, path: [UInt8], pool: WorkerPool<FileSaver>) throws {
         let previous = pending.previous?.node(named: name)
-        // A change of content, mode, owner or extended attributes changes ctime: with the same ctime (and
-        // kind) the previous node's attributes still hold, and need not be listed again.
-        let sameStatus = previous.map {
-            $0.kind.rawValue == status.kind.rawValue && $0.ctimeSeconds == status.ctimeSeconds
-                && $0.ctimeNanoseconds == status.ctimeNanoseconds
-        } ?? false
-        if status.kind == .regular, let previous, sameStatus, previous.size == status.size, previous.inode == status.inode,
-            previous.mtimeSeconds == status.mtimeSeconds, previous.mtimeNanoseconds == status.mtimeNanoseconds {
+        let sameStatus = previous.map { $0.hasSameStatus(as: status) } ?? false
+        if let previous, previous.isUnchanged(comparedTo: status) {
             summary.files += 1
             summary.bytes += status.size
             summary.filesUnchanged += 1
@@ -298,5 +292,21 @@ public final class Archiver {
         let nodes = dropped.isEmpty ? pending.nodes : pending.nodes.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
         let tree = Tree(nodes: nodes)
         return try writer.save(tree.encoded(), type: .tree)
+    }
+}
+
+/// Change detection: what must match the parent recovery point for an entry not to be looked at again.
+extension Node {
+    /// Same kind and same ctime: mode, owner and extended attributes cannot have changed (changing any of
+    /// them changes ctime), so the previous node's attributes still hold.
+    func hasSameStatus(as status: FileStatus) -> Bool {
+        kind.rawValue == status.kind.rawValue && ctimeSeconds == status.ctimeSeconds
+            && ctimeNanoseconds == status.ctimeNanoseconds
+    }
+
+    /// A regular file whose size, inode, mtime and ctime all match: its content need not be read again.
+    func isUnchanged(comparedTo status: FileStatus) -> Bool {
+        kind == .regular && hasSameStatus(as: status) && size == status.size && inode == status.inode
+            && mtimeSeconds == status.mtimeSeconds && mtimeNanoseconds == status.mtimeNanoseconds
     }
 }
