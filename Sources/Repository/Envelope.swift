@@ -36,9 +36,6 @@ public final class EnvelopeSealer {
         }
     }
 
-    func seal(_ payload: [UInt8], into output: inout [UInt8]) throws {
-        try payload.withUnsafeBytes { try seal($0, into: &output) }
-    }
 }
 
 /// Opens envelopes; caches the per-session keys it derives. Not Sendable: one per thread.
@@ -81,37 +78,35 @@ public final class EnvelopeOpener {
     /// Opens a blob envelope and expands its payload to exactly `expectedSize` bytes.
     func openBlob(_ envelope: UnsafeRawBufferPointer, expectedSize: Int, what: @autoclosure () -> String) throws -> [UInt8] {
         let payload = try open(envelope, what: what())
-        return try expand(payload, from: 0, expectedSize: expectedSize, what: what())
+        guard let codecByte = payload.first else { throw RepositoryError(.corrupt, "\(what()) has an empty payload") }
+        return try expand(payload[1...], codecByte: codecByte, expectedSize: expectedSize, what: what())
     }
 
     /// Opens an object envelope (config, index, recovery point, pack header): its payload carries the plaintext length.
     func openObject(_ envelope: [UInt8], what: @autoclosure () -> String) throws -> [UInt8] {
-        let payload = try envelope.withUnsafeBytes { (raw) throws -> [UInt8] in try open(raw, what: what()) }
-        var reader = ByteReader(payload, offset: min(1, payload.count), what: what())
+        let payload = try envelope.withUnsafeBytes { raw in try open(raw, what: what()) }
+        guard let codecByte = payload.first else { throw RepositoryError(.corrupt, "\(what()) has an empty payload") }
+        var reader = ByteReader(payload, offset: 1, what: what())
         let length: UInt64
         do { length = try reader.readUVarint() } catch { throw RepositoryError(.corrupt, "\(what()) has no length") }
         guard length <= UInt64(Self.maxObjectPlaintext) else {
             throw RepositoryError(.corrupt, "\(what()) declares an implausible size of \(length) bytes")
         }
-        var header = [payload[0]]
-        header.append(contentsOf: payload[reader.offset...])
-        return try expand(header, from: 0, expectedSize: Int(length), what: what())
+        return try expand(payload[reader.offset...], codecByte: codecByte, expectedSize: Int(length), what: what())
     }
 
-    private func expand(_ payload: [UInt8], from start: Int, expectedSize: Int, what: @autoclosure () -> String) throws -> [UInt8] {
-        guard payload.count > start, let codec = Codec(rawValue: payload[start]) else {
+    private func expand(_ body: ArraySlice<UInt8>, codecByte: UInt8, expectedSize: Int, what: @autoclosure () -> String) throws -> [UInt8] {
+        guard let codec = Codec(rawValue: codecByte) else {
             throw RepositoryError(.corrupt, "\(what()) names an unknown compression codec")
         }
         if codec == .none {
-            guard payload.count - start - 1 == expectedSize else {
-                throw RepositoryError(.corrupt, "\(what()) has \(payload.count - start - 1) bytes where \(expectedSize) were recorded")
+            guard body.count == expectedSize else {
+                throw RepositoryError(.corrupt, "\(what()) has \(body.count) bytes where \(expectedSize) were recorded")
             }
-            return Array(payload[(start + 1)...])
+            return Array(body)
         }
         do {
-            return try payload.withUnsafeBytes { raw in
-                try decompressor.decompress(UnsafeRawBufferPointer(rebasing: raw[(start + 1)...]), codec: codec, expectedSize: expectedSize)
-            }
+            return try body.withUnsafeBytes { try decompressor.decompress($0, codec: codec, expectedSize: expectedSize) }
         } catch {
             throw RepositoryError(.corrupt, "\(what()) does not decompress to its recorded size: \(error)")
         }
@@ -138,7 +133,7 @@ extension EnvelopeSealer {
         }
         var out: [UInt8] = []
         out.reserveCapacity(payload.bytes.count + EnvelopeSealer.overhead)
-        try seal(payload.bytes, into: &out)
+        try payload.bytes.withUnsafeBytes { try seal($0, into: &out) }
         return out
     }
 }

@@ -72,7 +72,6 @@ public final class MasterIndex: Sendable {
     func release(_ id: BlobID) { _ = state.withLock { $0.claimed.remove(id) } }
 
     public var blobCount: Int { state.withLock { $0.blobs.count } }
-    public var packs: [String] { state.withLock { $0.packIDs } }
     public func hasPack(_ pack: String) -> Bool { state.withLock { $0.packNumbers[pack] != nil } }
 
     /// Every blob with its location, for check and statistics.
