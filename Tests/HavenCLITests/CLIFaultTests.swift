@@ -18,7 +18,7 @@ struct CLIFaultTests {
         let cli = CLI(repository: mountPoint + "/repo")
         #expect(try cli.run(["repo", "init", "--pack-size", "1"]).status == 0)
         let backup = try cli.run(["backup", source])
-        #expect(backup.status == 1)
+        #expect(backup.status == 1, "\(backup.stderr)")
         #expect(backup.stderr.contains("full"), "\(backup.stderr)")
         #expect(try FileIO.listDirectory(mountPoint + "/repo/tmp").isEmpty)
         #expect(try cli.run(["check", "--read-data"]).status == 0)
