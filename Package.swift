@@ -43,6 +43,9 @@ let package = Package(
         .target(name: "Repository", dependencies: ["ObjectStore", "Crypto", "Compression", "FileIO"]),
         .target(name: "Backup", dependencies: ["Repository", "FileIO"]),
 
+        // The vault API's wire types, shared by the vault (VaultAPI) and the agent (VaultClient).
+        .target(name: "VaultProtocol"),
+
         // Composition root and CLI.
         .executableTarget(name: "haven", dependencies: [
             "Backup", "Repository", "ObjectStore", "FileIO", "Crypto", "Compression",
