@@ -15,6 +15,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Logic-less templates for the portals' server-rendered pages.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // C libraries: one target each, each imported by exactly one Swift module.
@@ -45,10 +47,25 @@ let package = Package(
 
         // The vault API's wire types, shared by the vault (VaultAPI) and the agent (VaultClient).
         .target(name: "VaultProtocol"),
+        // The agent's side of the wire: an ObjectStore over the vault API (libcurl), and registration.
+        .target(name: "VaultClient", dependencies: ["VaultProtocol", "ObjectStore", "HTTPClient", "Crypto", "FileIO"]),
+
+        // The vault service: vaults, credentials, machines, objects, recovery points, retention, PINs, GC, audit.
+        // It never imports Repository or Backup: it stores ciphertext it cannot read.
+        .target(name: "Vault", dependencies: ["VaultProtocol", "ObjectStore", "SQLiteDB", "Crypto", "FileIO"]),
+
+        // Shared portal plumbing: routing, forms, sessions, CSRF, login, templates, static files, help pages.
+        .target(name: "Web", dependencies: [
+            "HTTPServer", "SQLiteDB", "Crypto", "Markdown", .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        // The vault's HTTP faces: the machine API (JSON) and the administrator's portal (HTML).
+        .target(name: "VaultAPI", dependencies: ["Vault", "VaultProtocol", "HTTPServer"]),
+        .target(name: "VaultPortal", dependencies: ["Vault", "VaultProtocol", "Web", "HTTPServer", "Markdown"]),
 
         // Composition root and CLI.
         .executableTarget(name: "haven", dependencies: [
             "Backup", "Repository", "ObjectStore", "FileIO", "Crypto", "Compression",
+            "Vault", "VaultAPI", "VaultPortal", "VaultClient", "VaultProtocol", "HTTPServer", "Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -63,5 +80,15 @@ let package = Package(
         .testTarget(name: "RepositoryTests", dependencies: ["Repository", "ObjectStore", "ObjectStoreTesting", "Crypto"]),
         .testTarget(name: "BackupTests", dependencies: ["Backup", "Repository", "ObjectStore", "ObjectStoreTesting", "FileIO"]),
         .testTarget(name: "HavenCLITests", dependencies: ["FileIO"]),
+        .testTarget(name: "WebTests", dependencies: ["Web", "HTTPServer", "HTTPClient"]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "VaultProtocol", "ObjectStore", "SQLiteDB", "FileIO"]),
+        .testTarget(name: "VaultAPITests", dependencies: [
+            "VaultAPI", "Vault", "VaultProtocol", "HTTPServer", "HTTPClient", "ObjectStore", "FileIO", "Crypto",
+        ]),
+        .testTarget(name: "VaultClientTests", dependencies: [
+            "VaultClient", "VaultAPI", "Vault", "VaultProtocol", "HTTPServer", "ObjectStore", "ObjectStoreTesting",
+            "Repository", "FileIO",
+        ]),
+        .testTarget(name: "VaultPortalTests", dependencies: ["VaultPortal", "Vault", "Web", "HTTPServer", "HTTPClient", "FileIO"]),
     ]
 )

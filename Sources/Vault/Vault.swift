@@ -1,0 +1,1 @@
+/// Vault: placeholder until its first file lands.

@@ -1,0 +1,1 @@
+/// VaultAPI: placeholder until its first file lands.

@@ -1,0 +1,1 @@
+/// VaultClient: placeholder until its first file lands.

@@ -1,0 +1,1 @@
+/// VaultPortal: placeholder until its first file lands.

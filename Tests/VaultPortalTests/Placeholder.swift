@@ -1,0 +1,3 @@
+import Testing
+
+@Test("the VaultPortalTests target builds") func targetBuilds() { #expect(Bool(true)) }
