@@ -24,6 +24,8 @@ public final class MasterIndex: Sendable {
         var packNumbers: [String: Int32] = [:]
         var blobs: [BlobID: Slot] = [:]
         var claimed: Set<BlobID> = []
+        /// The index object that locates each pack's blobs, by pack number; absent until one is stored.
+        var indexObjects: [Int32: String] = [:]
 
         func location(_ slot: Slot) -> BlobLocation {
             BlobLocation(pack: packIDs[Int(slot.pack)], type: slot.type, offset: slot.offset, length: slot.length,
@@ -35,8 +37,8 @@ public final class MasterIndex: Sendable {
 
     public init() {}
 
-    /// Records the blobs of a stored pack.
-    public func add(pack: String, entries: [PackEntry]) {
+    /// Records the blobs of a stored pack, and `indexObject`, the stored index object that lists them, when known.
+    public func add(pack: String, entries: [PackEntry], indexObject: String? = nil) {
         state.withLock { state in
             let number: Int32
             if let existing = state.packNumbers[pack] {
@@ -51,7 +53,23 @@ public final class MasterIndex: Sendable {
                                              rawLength: entry.rawLength)
                 state.claimed.remove(entry.id)
             }
+            if let indexObject, state.indexObjects[number] == nil { state.indexObjects[number] = indexObject }
         }
+    }
+
+    /// Records that the stored index object `name` lists the blobs of `packs`.
+    func recordIndexObject(_ name: String, for packs: [String]) {
+        state.withLock { state in
+            for pack in packs {
+                guard let number = state.packNumbers[pack], state.indexObjects[number] == nil else { continue }
+                state.indexObjects[number] = name
+            }
+        }
+    }
+
+    /// The stored index object that locates the blobs of `pack` (the first one recorded); nil when none is known.
+    public func indexObject(ofPack pack: String) -> String? {
+        state.withLock { state in state.packNumbers[pack].flatMap { state.indexObjects[$0] } }
     }
 
     public func location(of id: BlobID) -> BlobLocation? {

@@ -49,12 +49,27 @@ extension Repository {
     }
 
     /// Stores a recovery point: the commit of a backup. Call only after every blob its trees name is indexed.
-    public func saveRecoveryPoint(_ point: RecoveryPoint) throws -> StoredRecoveryPoint {
+    ///
+    /// On a store that commits recovery points (the vault), the point is then committed as a point of `item`,
+    /// declaring the packs and index objects it references (`references(of:)`); `retainUntil` (RFC 3339) keeps
+    /// it at least that long. A store refuses the commit with `notFound` when a referenced object is gone
+    /// (garbage collected meanwhile): the backup fails with that reason, and the next one uploads it again.
+    public func saveRecoveryPoint(_ point: RecoveryPoint, item: BackupItem = .filesAndFolders,
+                                  retainUntil: String? = nil) throws -> StoredRecoveryPoint {
+        let committing = store as? any RecoveryPointCommitting
+        let referenced = try committing.map { _ in try self.references(of: point) } ?? []
         let plaintext = Array(try JSONEncoder.sorted.encode(point))
         let compressor = try makeCompressor()
         let bytes = try EnvelopeSealer(key: key).sealObject(plaintext, compressor: compressor)
         let id = Hex.encode(SHA256.hash(bytes))
-        try storeCall("write recovery point \(id.prefix(8))") { try store.put(ObjectKey(.recoveryPoints, id), bytes) }
+        let object = try ObjectKey(.recoveryPoints, id)
+        try storeCall("write recovery point \(id.prefix(8))") { try store.put(object, bytes) }
+        if let committing {
+            try storeCall("commit recovery point \(id.prefix(8))") {
+                try committing.commitRecoveryPoint(object: object, item: item, time: point.time, size: Int64(point.summary.bytes),
+                                                   retainUntil: retainUntil, references: referenced)
+            }
+        }
         return StoredRecoveryPoint(id: id, point: point)
     }
 }

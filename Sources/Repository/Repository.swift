@@ -96,9 +96,12 @@ public final class Repository: @unchecked Sendable {
         return name
     }
 
-    /// Loads every index object into `index`.
+    /// Loads every index object into `index`, leaving out the packs the store no longer lists: the vault's garbage
+    /// collection removes packs no recovery point references, and dedup must never point at a pack that is gone.
+    /// The packs are listed before the indexes, so a pack stored meanwhile is at worst not deduplicated against.
     func loadIndex() throws {
         let opener = EnvelopeOpener(key: key)
+        let stored = Set(try storeCall("list the packs", { try store.list(.data) }).map(\.key.name))
         for info in try storeCall("list the index", { try store.list(.index) }) {
             let bytes = try storeCall("read index \(info.key.name.prefix(16))") { try store.get(info.key) }
             let plaintext = try opener.openObject(bytes, what: "index \(info.key.name.prefix(16))")
@@ -106,7 +109,9 @@ public final class Repository: @unchecked Sendable {
             do { packs = try IndexFile.decode(plaintext, name: info.key.name) } catch {
                 throw RepositoryError(.corrupt, error.description)
             }
-            for (pack, entries) in packs { index.add(pack: pack, entries: entries) }
+            for (pack, entries) in packs where stored.contains(pack) {
+                index.add(pack: pack, entries: entries, indexObject: info.key.name)
+            }
         }
     }
 

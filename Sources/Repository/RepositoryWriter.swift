@@ -78,6 +78,7 @@ public final class RepositoryWriter: Sendable {
         let bytes = try sealer.sealObject(IndexFile.encode(packs), compressor: compressor)
         let name = Hex.encode(SHA256.hash(bytes))
         try repository.storeCall("store index \(name.prefix(16))") { try repository.store.put(ObjectKey(.index, name), bytes) }
+        repository.index.recordIndexObject(name, for: packs.map(\.pack))
         state.withLock { $0.statistics.indexesStored += 1 }
     }
 

@@ -66,7 +66,7 @@ public final class Archiver {
             time: options.identity.time, hostname: options.identity.hostname, username: options.identity.username,
             paths: paths, excludes: options.excludes, tags: options.tags, tree: rootID, parent: options.parent?.id,
             summary: summary)
-        let stored = try repository.saveRecoveryPoint(point)
+        let stored = try repository.saveRecoveryPoint(point, item: options.item, retainUntil: options.retainUntil)
         return BackupResult(recoveryPoint: stored, warnings: warnings, statistics: statistics)
     }
 

@@ -1,3 +1,4 @@
+import ObjectStore
 import Repository
 
 /// What to back up and how.
@@ -14,6 +15,10 @@ public struct BackupOptions: Sendable {
     public var identity: WriterIdentity
     /// Worker threads reading, chunking and compressing files.
     public var threads: Int
+    /// The backup item the recovery point is committed under, on a store that commits points (the vault).
+    public var item: BackupItem = .filesAndFolders
+    /// Keep the recovery point at least until then (RFC 3339), on a store that applies retention (the vault).
+    public var retainUntil: String?
 
     public init(paths: [String], identity: WriterIdentity, threads: Int) {
         self.paths = paths
