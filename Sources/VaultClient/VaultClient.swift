@@ -1,1 +1,0 @@
-/// VaultClient: placeholder until its first file lands.
