@@ -87,7 +87,7 @@ let package = Package(
         ]),
         .testTarget(name: "VaultClientTests", dependencies: [
             "VaultClient", "VaultAPI", "Vault", "VaultProtocol", "HTTPServer", "ObjectStore", "ObjectStoreTesting",
-            "Repository", "FileIO",
+            "Repository", "FileIO", "Backup", "Crypto",
         ]),
         .testTarget(name: "VaultPortalTests", dependencies: ["VaultPortal", "Vault", "Web", "HTTPServer", "HTTPClient", "FileIO"]),
     ]

@@ -47,6 +47,8 @@ public final class VaultConnection: Sendable {
                 settings: Settings = Settings()) {
         var trimmed = Substring(address)
         while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        // An address written with the API's prefix still means the service's base address.
+        if trimmed.hasSuffix(VaultAPIPath.prefix) { trimmed = trimmed.dropLast(VaultAPIPath.prefix.count) }
         self.address = String(trimmed)
         var http = settings.http
         if let pin = publicKeySHA256, !pin.isEmpty, address.lowercased().hasPrefix("https:") { http.pinnedPublicKeySHA256 = pin }

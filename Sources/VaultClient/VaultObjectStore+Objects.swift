@@ -84,7 +84,7 @@ extension VaultObjectStore {
         var result: [ObjectInfo] = []
         var after: String?
         repeat {
-            let query = "?limit=1000" + (after.map { "&after=\($0)" } ?? "")
+            let query = "?limit=\(min(max(options.listPageSize, 1), 1000))" + (after.map { "&after=\($0)" } ?? "")
             let response = try send("GET", "\(objectsPath)/\(kind.rawValue)\(query)", key: nil, doing: "list \(kind.rawValue) objects")
             guard response.status == 200 else { throw Self.failure(response, key: nil, doing: "list \(kind.rawValue) objects") }
             guard let page = Self.decode(ObjectListPage.self, from: response.body) else {

@@ -23,6 +23,8 @@ public final class VaultObjectStore: RecoveryPointCommitting, Sendable {
         public var resumeThreshold = 64 << 10
         /// A ranged read fetches at least this much, so reading blob after blob of one pack costs few requests.
         public var readAhead = 2 << 20
+        /// Objects per page of a listing (1 to 1000, the vault's maximum).
+        public var listPageSize = 1000
         /// A security PIN from the vault portal, sent when deleting a key slot (changing the passphrase).
         public var securityPIN: String?
         /// Monotonic seconds, for the lease's renewal; tests move it by hand.
