@@ -47,7 +47,7 @@ final class Recorder: Sendable {
     }
 
     func count(_ method: String, containing fragment: String = "") -> Int {
-        entries.filter { $0.method == method && $0.path.contains(fragment) }.count
+        entries.filter { $0.method == method && (fragment.isEmpty || $0.path.contains(fragment)) }.count
     }
 }
 
