@@ -25,6 +25,15 @@ extension VaultService {
     /// Uses up a PIN of `vault` for `purpose`: `pinInvalid` when no unused PIN matches, `pinExpired` when it is too old.
     func usePIN(_ pin: String, vault: String, machine: String?, purpose: String) throws {
         let hash = pinHash(pin, vault: vault)
+        do { try consumePIN(hash, vault: vault, machine: machine, purpose: purpose) } catch let error as VaultError
+            where error.code == .pinInvalid || error.code == .pinExpired {
+            try? audit(vault: vault, machine: machine, actor: machine == nil ? "portal" : "machine", event: "pin.refused",
+                       detail: "security PIN refused (\(error.code.rawValue)) trying to \(purpose)")
+            throw error
+        }
+    }
+
+    private func consumePIN(_ hash: [UInt8], vault: String, machine: String?, purpose: String) throws {
         try mapping {
             try database.write { transaction in
                 let candidates = try transaction.query("SELECT id, pin_hash, expires_at FROM pins WHERE vault = ? AND used_at IS NULL", [.text(vault)])
