@@ -1,6 +1,7 @@
 import ArgumentParser
 import Backup
 import Foundation
+import ObjectStore
 import Repository
 
 /// `haven backup`: a new recovery point of the given paths; files unchanged since the last one are not read again.
@@ -25,17 +26,27 @@ struct BackupCommand: ParsableCommand {
     @Flag(name: .long, help: "Read every file again, ignoring the previous recovery point.")
     var force = false
 
+    @Option(name: .long, help: "With --vault: the backup item the recovery point belongs to.")
+    var item = BackupItem.filesAndFolders.name
+
+    @Option(name: .long, help: "With --vault: the item's kind: files, volume or system-state.")
+    var itemKind = BackupItem.filesAndFolders.kind
+
     @Argument(help: "The files and directories to back up.")
     var paths: [String]
 
     func validate() throws {
         if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
+        guard BackupItem.kinds.contains(itemKind) else { throw ValidationError("--item-kind must be files, volume or system-state") }
+        guard (1...256).contains(item.utf8.count) else { throw ValidationError("--item must be 1 to 256 bytes") }
+        if global.machine != nil { throw ValidationError("a backup writes this machine's own repository; leave out --machine") }
     }
 
     func run() throws {
         try runCommand {
             let started = SystemClock.monotonic()
             let repository = try global.openRepository()
+            defer { global.release(repository) }
             let absolute = paths.map { path in
                 path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
             }
@@ -44,6 +55,7 @@ struct BackupCommand: ParsableCommand {
             options.excludes = exclude
             options.oneFileSystem = oneFileSystem
             options.tags = tag
+            options.item = BackupItem(kind: itemKind, name: item)
             if !force {
                 let normalized = try Archiver.normalizedPaths(absolute)
                 options.parent = parentCandidate(in: try repository.recoveryPoints(), hostname: identity.hostname, paths: normalized)

@@ -65,9 +65,23 @@ struct RepoCommand: ParsableCommand {
         @Option(name: .long, help: "A file holding the new passphrase.")
         var newPasswordFile: String
 
+        @Option(name: .long, help: "With --vault: a security PIN from the vault portal (removing the old key slot needs one).")
+        var securityPin: String?
+
         func run() throws {
             try runCommand {
-                let repository = try global.openRepository(loadIndex: false)
+                let repository: Repository
+                if global.vaultStateDirectory != nil {
+                    guard let securityPin else {
+                        throw CommandFailure("changing the passphrase in the vault removes the old key slot, which needs a security PIN: "
+                            + "generate one in the vault portal and pass it with --security-pin")
+                    }
+                    repository = try global.openRepository(try global.openVaultStore(securityPIN: securityPin),
+                                                           passphrase: try global.passphrase(), loadIndex: false)
+                } else {
+                    repository = try global.openRepository(loadIndex: false)
+                }
+                defer { global.release(repository) }
                 var newPassphrase: [UInt8]
                 do { newPassphrase = try FileIO.readFile(newPasswordFile) } catch {
                     throw CommandFailure("cannot read the new password file: \(error)")

@@ -10,14 +10,31 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The repository directory (or set HAVEN_REPOSITORY).")
     var repo: String?
 
+    @Option(name: .long, help: ArgumentHelp("This machine's repository in the vault: the agent's state directory (or set HAVEN_VAULT).",
+                                            valueName: "state-dir"))
+    var vault: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --vault: another machine of the vault to read (its name or id), with its passphrase.",
+                                            valueName: "name-or-id"))
+    var machine: String?
+
     @Option(name: .long, help: "A file holding the passphrase (or set HAVEN_PASSWORD).")
     var passwordFile: String?
 
     @Flag(name: .long, help: "Print machine-readable JSON.")
     var json = false
 
+    func validate() throws {
+        if let repo, !repo.isEmpty, let vault, !vault.isEmpty { throw ValidationError("give either --repo or --vault, not both") }
+        if machine != nil && vaultStateDirectory == nil { throw ValidationError("--machine reads another machine of a vault: add --vault") }
+    }
+
     var repositoryPath: String {
         get throws {
+            if let state = vaultStateDirectory {
+                throw CommandFailure("this command works on a repository directory, not on the vault (\(state)); "
+                    + "a machine's repository in the vault is created by `haven agent register`")
+            }
             if let repo, !repo.isEmpty { return repo }
             if let env = ProcessInfo.processInfo.environment["HAVEN_REPOSITORY"], !env.isEmpty { return env }
             throw CommandFailure("no repository given: pass --repo DIR or set HAVEN_REPOSITORY")
@@ -40,7 +57,8 @@ struct GlobalOptions: ParsableArguments {
         throw CommandFailure("no passphrase given: pass --password-file FILE or set HAVEN_PASSWORD")
     }
 
-    func openStore() throws -> FilesystemStore {
+    func openStore() throws -> any ObjectStore {
+        if vaultStateDirectory != nil { return try openVaultStore() }
         let path = try repositoryPath
         do { return try FilesystemStore(root: path, hasher: Self.hasher) } catch { throw Self.openFailure(error, path: path) }
     }
@@ -59,6 +77,6 @@ struct GlobalOptions: ParsableArguments {
     func openRepository(loadIndex: Bool = true) throws -> Repository {
         let store = try openStore()
         let passphrase = try passphrase()
-        return try CommandFailure.mapping { try Repository.open(store: store, passphrase: passphrase, loadIndex: loadIndex) }
+        return try openRepository(store, passphrase: passphrase, loadIndex: loadIndex)
     }
 }
