@@ -1,5 +1,6 @@
 import Foundation
 import ObjectStore
+import Repository
 import Testing
 import VaultClient
 
@@ -82,5 +83,29 @@ struct LeaseAndAccessTests {
         #expect(error?.message.contains("the vault refused to list keys objects") == true, "\(String(describing: error))")
         #expect(error?.message.contains("--take-over") == true)
         #expect(store.statistics.retries == 0)
+    }
+}
+
+@Suite("Changing the passphrase in the vault")
+struct PassphraseChangeTests {
+    @Test("replacing key slots needs a security PIN: refused without one, done with one from the portal")
+    func keySlotsNeedAPIN() throws {
+        let vault = try LoopbackVault()
+        let credential = try vault.register("web-01")
+        let old = Array("the old passphrase, long enough".utf8), new = Array("the new passphrase, long enough".utf8)
+        let identity = WriterIdentity(time: "2026-11-24T12:00:00Z", hostname: "web-01", username: "root")
+        let repository = try Repository.create(store: vault.session(credential).objectStore(), passphrase: old, cost: .testing, identity: identity)
+        let refused = #expect(throws: RepositoryError.self) {
+            try repository.replaceKeySlots(unlockedBy: old, with: new, cost: .testing, identity: identity)
+        }
+        #expect(refused?.message.contains("needs a security PIN") == true, "\(String(describing: refused))")
+
+        var options = VaultObjectStore.Options()
+        options.securityPIN = try vault.service.generatePIN(vault: vault.vaultId).pin
+        let withPIN = try Repository.open(store: vault.session(credential).objectStore(options: options), passphrase: old, loadIndex: false)
+        #expect(try withPIN.replaceKeySlots(unlockedBy: old, with: new, cost: .testing, identity: identity) == 1)
+        let store = vault.session(credential).objectStore()
+        #expect(throws: RepositoryError.self) { try Repository.open(store: store, passphrase: old) }
+        _ = try Repository.open(store: store, passphrase: new)
     }
 }
