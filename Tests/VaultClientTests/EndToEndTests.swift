@@ -90,6 +90,9 @@ struct EndToEndTests {
         #expect(second.recoveryPoint.point.summary.filesUnchanged == 62)
         #expect(secondSent < 16_384 && secondSent * 100 < firstSent)
         #expect(try firstSession.recoveryPoints().count == 2)
+        #expect(try firstSession.recoveryPoints(item: .filesAndFolders).count == 2)
+        #expect(try firstSession.recoveryPoints(item: BackupItem(kind: "files", name: "/srv")).isEmpty)
+        #expect(try firstSession.items().map(\.name) == ["Files and folders"])
 
         // Restore to another server: a second machine of the vault reads the first one's repository with its passphrase.
         let other = vault.session(try vault.register("web-02"))
