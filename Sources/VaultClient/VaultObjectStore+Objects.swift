@@ -128,9 +128,13 @@ extension VaultObjectStore {
         guard let wholeTime = RFC3339.wholeSeconds(time) else {
             throw ObjectStoreError(.io, key: object, message: "the recovery point's time \"\(time)\" is not RFC 3339 in UTC")
         }
+        let retain = retainUntil.flatMap(RFC3339.wholeSeconds)
+        if let retainUntil, retain == nil {
+            throw ObjectStoreError(.io, key: object, message: "keep-until time \"\(retainUntil)\" is not RFC 3339 in UTC (2027-01-01T00:00:00Z)")
+        }
         let request = CommitRecoveryPointRequest(
             object: object.name, item: BackupItemRef(kind: item.kind, name: item.name), time: wholeTime, size: size,
-            retainUntil: retainUntil.flatMap(RFC3339.wholeSeconds), references: references.map(\.description))
+            retainUntil: retain, references: references.map(\.description))
         let body: [UInt8]
         do { body = Array(try JSONEncoder().encode(request)) } catch {
             throw ObjectStoreError(.io, key: object, message: "cannot encode the commit of \(object): \(error)")

@@ -75,7 +75,7 @@ struct AgentVaultCLITests {
         let vaultArguments = ["--vault", temp.sub("state"), "--password-file", passphrase]
         let first = try cli.run(["backup", "--json"] + vaultArguments + [source])
         #expect(first.status == 0, "\(first.stderr)")
-        let second = try cli.run(["backup", "--json", "--item", "Source tree"] + vaultArguments + [source])
+        let second = try cli.run(["backup", "--json", "--item", "Source tree", "--retain-until", "2099-01-01T00:00:00Z"] + vaultArguments + [source])
         #expect(second.status == 0, "\(second.stderr)")
         let summary = try #require((CLI.json(second.stdout) as? [String: Any])?["summary"] as? [String: Any])
         #expect(summary["filesUnchanged"] as? Int == 43)

@@ -40,9 +40,11 @@ struct EndToEndTests {
         }
     }
 
-    static func backup(_ repository: Repository, _ source: String, parent: StoredRecoveryPoint? = nil, time: String) throws -> BackupResult {
+    static func backup(_ repository: Repository, _ source: String, parent: StoredRecoveryPoint? = nil, time: String,
+                       retainUntil: String? = nil) throws -> BackupResult {
         var options = BackupOptions(paths: [source], identity: WriterIdentity(time: time, hostname: "web-01", username: "root"), threads: 2)
         options.parent = parent
+        options.retainUntil = retainUntil
         options.item = BackupItem(kind: "files", name: "Files and folders")
         return try Archiver(repository: repository, options: options).run()
     }
@@ -82,14 +84,18 @@ struct EndToEndTests {
         let secondSession = vault.session(credential)
         let secondStore = secondSession.objectStore()
         let again = try Repository.open(store: secondStore, passphrase: Self.passphrase)
-        let second = try Self.backup(again, source, parent: first.recoveryPoint, time: "2026-11-24T13:00:00.000000000Z")
+        let second = try Self.backup(again, source, parent: first.recoveryPoint, time: "2026-11-24T13:00:00.000000000Z",
+                                     retainUntil: "2099-01-01T00:00:00.5Z")
         try secondStore.close()
         let secondSent = secondSession.connection.statistics.bytesSent
         print("vault end to end: first backup sent \(firstSent) bytes, the unchanged second one \(secondSent) bytes "
             + "in \(secondSession.connection.statistics.requests) requests")
         #expect(second.recoveryPoint.point.summary.filesUnchanged == 62)
         #expect(secondSent < 16_384 && secondSent * 100 < firstSent)
-        #expect(try firstSession.recoveryPoints().count == 2)
+        let both = try firstSession.recoveryPoints()
+        #expect(both.map(\.id) == [second.recoveryPoint.id, first.recoveryPoint.id])
+        #expect(both.map(\.retainUntil) == ["2099-01-01T00:00:00Z", nil])
+        #expect(both.first?.time == "2026-11-24T13:00:00Z")
         #expect(try firstSession.recoveryPoints(item: .filesAndFolders).count == 2)
         #expect(try firstSession.recoveryPoints(item: BackupItem(kind: "files", name: "/srv")).isEmpty)
         #expect(try firstSession.items().map(\.name) == ["Files and folders"])

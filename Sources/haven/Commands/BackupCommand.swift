@@ -32,6 +32,9 @@ struct BackupCommand: ParsableCommand {
     @Option(name: .long, help: "With --vault: the item's kind: files, volume or system-state.")
     var itemKind = BackupItem.filesAndFolders.kind
 
+    @Option(name: .long, help: "With --vault: keep the recovery point at least until then, whatever the retention policy (e.g. 2027-01-01T00:00:00Z).")
+    var retainUntil: String?
+
     @Argument(help: "The files and directories to back up.")
     var paths: [String]
 
@@ -39,6 +42,9 @@ struct BackupCommand: ParsableCommand {
         if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
         guard BackupItem.kinds.contains(itemKind) else { throw ValidationError("--item-kind must be files, volume or system-state") }
         guard (1...256).contains(item.utf8.count) else { throw ValidationError("--item must be 1 to 256 bytes") }
+        if let retainUntil, ISO8601DateFormatter().date(from: retainUntil) == nil || !retainUntil.hasSuffix("Z") {
+            throw ValidationError("--retain-until must be a UTC time like 2027-01-01T00:00:00Z")
+        }
         if global.machine != nil { throw ValidationError("a backup writes this machine's own repository; leave out --machine") }
     }
 
@@ -56,6 +62,7 @@ struct BackupCommand: ParsableCommand {
             options.oneFileSystem = oneFileSystem
             options.tags = tag
             options.item = BackupItem(kind: itemKind, name: item)
+            options.retainUntil = retainUntil
             if !force {
                 let normalized = try Archiver.normalizedPaths(absolute)
                 options.parent = parentCandidate(in: try repository.recoveryPoints(), hostname: identity.hostname, paths: normalized)
