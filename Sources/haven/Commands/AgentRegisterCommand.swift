@@ -63,7 +63,8 @@ struct AgentRegisterCommand: ParsableCommand {
     private func prepareRepository(_ credential: MachineCredential, passphrase: [UInt8], identity: WriterIdentity) throws -> String {
         let store = VaultSession(credential: credential, settings: GlobalOptions.vaultSettings).objectStore()
         defer { try? store.close() }
-        let slots = try CommandFailure.mapping { try Repository.storeCallList(store) }
+        let slots: [ObjectInfo]
+        do { slots = try store.list(.keys) } catch { throw CommandFailure("could not look for a repository in the vault: \(error)") }
         if slots.isEmpty {
             _ = try CommandFailure.mapping { try Repository.create(store: store, passphrase: passphrase, identity: identity) }
             return "created"
@@ -110,14 +111,5 @@ struct AgentRegisterCommand: ParsableCommand {
             ? "created this machine's repository in the vault; keep the passphrase safe: without it the data cannot be read, by anyone"
             : "the passphrase opens this machine's repository in the vault")
         Output.line("back up with: haven backup --vault \(state) PATH...")
-    }
-}
-
-extension Repository {
-    /// The key slots in `store`, with a store failure as a repository error.
-    fileprivate static func storeCallList(_ store: any ObjectStore) throws -> [ObjectInfo] {
-        do { return try store.list(.keys) } catch let error as ObjectStoreError {
-            throw RepositoryError(.storage, "could not look for a repository in the vault: \(error.message)")
-        }
     }
 }
