@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "Vault", dependencies: ["VaultProtocol", "ObjectStore", "SQLiteDB", "Crypto", "FileIO"]),
 
         // The agent's long-running side: backup goals, scheduler, jobs, worker.
-        .target(name: "Agent"),
+        .target(name: "Agent", dependencies: ["SQLiteDB"]),
 
         // Shared portal plumbing: routing, forms, sessions, CSRF, login, templates, static files, help pages.
         .target(name: "Web", dependencies: [
@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "RepositoryTests", dependencies: ["Repository", "ObjectStore", "ObjectStoreTesting", "Crypto"]),
         .testTarget(name: "BackupTests", dependencies: ["Backup", "Repository", "ObjectStore", "ObjectStoreTesting", "FileIO"]),
         .testTarget(name: "HavenCLITests", dependencies: ["FileIO"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "SQLiteDB"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "HTTPServer", "HTTPClient"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "VaultProtocol", "ObjectStore", "SQLiteDB", "FileIO"]),
         .testTarget(name: "VaultAPITests", dependencies: [
