@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "RepositoryTests", dependencies: ["Repository", "ObjectStore", "ObjectStoreTesting", "Crypto"]),
         .testTarget(name: "BackupTests", dependencies: ["Backup", "Repository", "ObjectStore", "ObjectStoreTesting", "FileIO"]),
         .testTarget(name: "HavenCLITests", dependencies: ["FileIO"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "SQLiteDB"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "SQLiteDB", "Backup"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "HTTPServer", "HTTPClient"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "VaultProtocol", "ObjectStore", "SQLiteDB", "FileIO"]),
         .testTarget(name: "VaultAPITests", dependencies: [
