@@ -60,7 +60,7 @@ struct JobStoreTests {
     @Test("after a restart, running jobs are failed with the reason and their item's next backup is unoptimized")
     func restartRecovery() throws {
         let (jobs, database) = try store()
-        try database.execute("INSERT INTO goals (item_kind, item_name, created_at) VALUES ('files', 'Files and folders', 0)")
+        try database.execute("INSERT INTO items (item_kind, item_name, created_at) VALUES ('files', 'Files and folders', 0)")
         let job = try jobs.enqueue(.backup, itemKind: "files", itemName: "Files and folders", trigger: .scheduled)
         try jobs.apply(.start, to: job.id)
         let waiting = try jobs.enqueue(.backup, itemKind: "system-state", itemName: "System state", trigger: .scheduled)
@@ -72,7 +72,7 @@ struct JobStoreTests {
         let failed = try reopened.job(job.id)
         #expect(failed.state == .failed && failed.failureReason?.contains("agent stopped") == true)
         #expect(try reopened.job(waiting.id).state == .queued)
-        let reason = try database2.query("SELECT unoptimized_reason FROM goals").first?.get("unoptimized_reason", as: String?.self)
+        let reason = try database2.query("SELECT unoptimized_reason FROM items").first?.get("unoptimized_reason", as: String?.self)
         #expect(reason == "the previous backup was interrupted when the agent stopped")
     }
 

@@ -75,3 +75,18 @@ public struct BackupGoal: Codable, Sendable, Equatable {
     /// The archiver's exclude patterns for this goal.
     public var excludePatterns: [String] { exclusions.map(\.pattern) }
 }
+
+extension BackupGoal {
+    /// The name of the item that holds the goal's files and folders, as MARS names it.
+    public static let filesItemName = "Files and folders"
+    public static let systemStateItemName = "System state"
+
+    /// The backup items the goal produces, each with its own recovery points in the vault.
+    public var items: [(kind: String, name: String)] {
+        var items: [(kind: String, name: String)] = []
+        if !paths.isEmpty { items.append(("files", Self.filesItemName)) }
+        items += volumes.map { ("volume", $0) }
+        if systemState { items.append(("system-state", Self.systemStateItemName)) }
+        return items
+    }
+}

@@ -80,7 +80,7 @@ public struct JobStore: Sendable {
             [.text(machine.state.rawValue), started, finished, machine.failureReason.map(SQLValue.text) ?? .null, .integer(id)])
         if machine.nextBackupMustBeUnoptimized {
             try db.execute(
-                "UPDATE goals SET unoptimized_reason = ? WHERE item_kind = ? AND item_name = ?",
+                "UPDATE items SET unoptimized_reason = ? WHERE item_kind = ? AND item_name = ?",
                 [.text("the previous backup was interrupted when the agent stopped"), .text(before.itemKind), .text(before.itemName)])
         }
         return try Self.job(id, in: db)

@@ -1,7 +1,7 @@
 /// AgentDatabase opens the agent's SQLite file and brings its schema up to date with named, forward-only migrations.
 import SQLiteDB
 
-/// The agent's state: goals, jobs and settings. A cache of what the vault holds plus the agent's own history;
+/// The agent's state: the backup goal (in settings), its items, jobs. A cache of what the vault holds plus the agent's own history;
 /// deleting it loses job history, never backed-up data.
 public enum AgentDatabase {
     /// Opens (creating if needed) and migrates the database at `path`.
@@ -13,10 +13,10 @@ public enum AgentDatabase {
 
     static var migrator: Migrator {
         var migrator = Migrator()
-        migrator.register("agent-1-goals-jobs") { db in
+        migrator.register("agent-1-items-jobs") { db in
             try db.execute(
                 """
-                CREATE TABLE goals (
+                CREATE TABLE items (
                     id INTEGER PRIMARY KEY,
                     item_kind TEXT NOT NULL,
                     item_name TEXT NOT NULL,
