@@ -14,6 +14,8 @@ public struct BackupOptions: Sendable {
     public var identity: WriterIdentity
     /// Worker threads reading, chunking and compressing files.
     public var threads: Int
+    /// Live figures and the cancel switch; nil when nobody watches.
+    public var progress: BackupProgress?
 
     public init(paths: [String], identity: WriterIdentity, threads: Int) {
         self.paths = paths
