@@ -12,7 +12,7 @@ struct Haven: ParsableCommand {
             """,
         subcommands: [
             RepoCommand.self, BackupCommand.self, RecoveryPointsCommand.self, LsCommand.self, FindCommand.self,
-            DiffCommand.self, RestoreCommand.self, CheckCommand.self, DemoCommand.self,
+            DiffCommand.self, RestoreCommand.self, CheckCommand.self, DemoCommand.self, VaultCommand.self,
         ])
 
     static func main() {

@@ -1,1 +1,0 @@
-/// Vault: placeholder until its first file lands.
