@@ -54,6 +54,9 @@ let package = Package(
         // It never imports Repository or Backup: it stores ciphertext it cannot read.
         .target(name: "Vault", dependencies: ["VaultProtocol", "ObjectStore", "SQLiteDB", "Crypto", "FileIO"]),
 
+        // The agent's long-running side: backup goals, scheduler, jobs, worker.
+        .target(name: "Agent", dependencies: ["SQLiteDB"]),
+
         // Shared portal plumbing: routing, forms, sessions, CSRF, login, templates, static files, help pages.
         .target(name: "Web", dependencies: [
             "HTTPServer", "SQLiteDB", "Crypto", "Markdown", .product(name: "Mustache", package: "swift-mustache"),
@@ -80,6 +83,7 @@ let package = Package(
         .testTarget(name: "RepositoryTests", dependencies: ["Repository", "ObjectStore", "ObjectStoreTesting", "Crypto"]),
         .testTarget(name: "BackupTests", dependencies: ["Backup", "Repository", "ObjectStore", "ObjectStoreTesting", "FileIO"]),
         .testTarget(name: "HavenCLITests", dependencies: ["FileIO"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "SQLiteDB", "Backup"]),
         .testTarget(name: "WebTests", dependencies: ["Web", "HTTPServer", "HTTPClient"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "VaultProtocol", "ObjectStore", "SQLiteDB", "FileIO"]),
         .testTarget(name: "VaultAPITests", dependencies: [

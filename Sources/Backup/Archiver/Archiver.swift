@@ -35,9 +35,11 @@ public final class Archiver {
         let paths = try Self.normalizedPaths(options.paths)
         let writer = try RepositoryWriter(repository: repository, stagingDirectory: stagingDirectory)
         let chunker = repository.makeChunker()
+        let progress = options.progress
         let pool = WorkerPool(threads: options.threads, capacity: 16) {
-            FileSaver(writer: try writer.makeBlobWriter(), chunker: chunker)
+            FileSaver(writer: try writer.makeBlobWriter(), chunker: chunker, progress: progress)
         }
+        options.progress?.attach(writer)
         let rootID: BlobID
         do {
             let previousRoot = try options.parent.flatMap { stored in try stored.point.treeID.map { try reader.loadTree($0) } }
@@ -181,6 +183,7 @@ public final class Archiver {
             summary.files += 1
             summary.bytes += status.size
             summary.filesUnchanged += 1
+            options.progress?.scanned(bytes: status.size)
             var node = previous
             node.device = status.device
             node.links = status.linkCount
@@ -205,6 +208,8 @@ public final class Archiver {
             summary.files += 1
             summary.bytes += status.size
             if previous == nil { summary.filesNew += 1 } else { summary.filesChanged += 1 }
+            options.progress?.scanned(bytes: status.size)
+            try options.progress?.checkCancelled()
             let slot = FileSlot(path: path, node: node)
             pending.nodes.append(node)
             pending.files.append((pending.nodes.count - 1, slot))

@@ -19,6 +19,8 @@ public struct BackupOptions: Sendable {
     public var item: BackupItem = .filesAndFolders
     /// Keep the recovery point at least until then (RFC 3339), on a store that applies retention (the vault).
     public var retainUntil: String?
+    /// Live figures and the cancel switch; nil when nobody watches.
+    public var progress: BackupProgress?
 
     public init(paths: [String], identity: WriterIdentity, threads: Int) {
         self.paths = paths

@@ -9,13 +9,20 @@ final class FileSaver: PoolWorker {
     /// How often a file that changes while being read is read again before the backup keeps what it got.
     static let attempts = 2
 
-    init(writer: BlobWriter, chunker: Chunker) {
+    private let progress: BackupProgress?
+
+    init(writer: BlobWriter, chunker: Chunker, progress: BackupProgress?) {
+        self.progress = progress
         self.writer = writer
         reader = ChunkReader(chunker: chunker)
     }
 
     func process(_ batch: FileBatch) throws {
-        for slot in batch.slots { try save(slot) }
+        for slot in batch.slots {
+            try progress?.checkCancelled()
+            progress?.startedReading(slot.path)
+            try save(slot)
+        }
     }
 
     private func save(_ slot: FileSlot) throws {
@@ -44,6 +51,7 @@ final class FileSaver: PoolWorker {
             var changed = false
             do {
                 try reader.chunks(fd: fd, ranges: ranges.map { Int($0.lowerBound)..<Int($0.upperBound) }) { chunk, _ in
+                    progress?.read(bytes: chunk.count)
                     content.append(try writer.save(chunk, type: .data))
                 }
             } catch let error as ChunkReadError where error.code == .fileChanged {

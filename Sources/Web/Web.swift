@@ -1,1 +1,0 @@
-/// Web: placeholder until its first file lands.

@@ -1,3 +1,0 @@
-import Testing
-
-@Test("the WebTests target builds") func targetBuilds() { #expect(Bool(true)) }
