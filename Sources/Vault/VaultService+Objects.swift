@@ -51,6 +51,22 @@ extension VaultService {
         }
     }
 
+    /// Marks an object of the caller's own machine as just stored, so garbage collection spares it for as long as a
+    /// fresh upload: what an agent asks for when it finds a pack already there and skips uploading it (resumption).
+    /// Needs an open lease of the caller; `notFound` when the object is absent.
+    public func touchObject(caller: AuthenticatedMachine, key: ObjectKey, lease: String) throws {
+        try checkLease(lease, machine: caller.id)
+        let changed = try mapping {
+            try database.write { transaction -> Int in
+                try transaction.execute(
+                    "UPDATE objects SET stored_at = MAX(stored_at, ?) WHERE machine = ? AND kind = ? AND name = ?",
+                    [.integer(now), .text(caller.id), .text(key.kind.rawValue), .text(key.name)])
+                return transaction.changes
+            }
+        }
+        guard changed == 1 else { throw VaultError(.notFound, "\(key) does not exist for machine \(caller.id)") }
+    }
+
     /// Opens an object of a machine of the caller's vault; `notFound` when it is absent (or a soft-deleted point).
     public func openObject(caller: AuthenticatedMachine, machine: String, key: ObjectKey) throws -> OpenObject {
         let target = try machineOfVault(machine, caller: caller)

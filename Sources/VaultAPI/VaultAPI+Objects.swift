@@ -23,6 +23,13 @@ extension VaultAPI {
         switch request.method {
         case "HEAD":
             let object = try service.openObject(caller: caller, machine: machine, key: key)
+            // A HEAD with the caller's lease on its own object is a resumption check: the object counts as uploaded now.
+            if let lease = request.headers[VaultHeader.lease], machine == caller.id {
+                do { try service.touchObject(caller: caller, key: key, lease: lease) } catch {
+                    close(object.descriptor)
+                    throw error
+                }
+            }
             return Response(fileDescriptor: object.descriptor, length: UInt64(object.size), headers: ["Accept-Ranges": "bytes"])
         case "GET": return try get(request, caller: caller, machine: machine, key: key)
         case "PUT":

@@ -8,7 +8,10 @@ extension VaultObjectStore {
     /// Uploads `bytes` unless the vault has the object already (`data` objects of at least `resumeThreshold` bytes
     /// are looked up first). The vault verifies the hash and keeps nothing it refuses.
     public func put(_ key: ObjectKey, _ bytes: [UInt8]) throws(ObjectStoreError) {
-        if key.kind == .data, bytes.count >= options.resumeThreshold, let existing = try? head(key), existing.size == bytes.count {
+        // The HEAD carries the lease, so the vault counts a pack found there as uploaded now and its garbage
+        // collection spares it until this backup commits.
+        if key.kind == .data, bytes.count >= options.resumeThreshold,
+           let existing = try? head(key, lease: try lease.id()), existing.size == bytes.count {
             connection.count { $0.uploadsSkipped += 1 }
             return
         }
@@ -68,7 +71,12 @@ extension VaultObjectStore {
     }
 
     public func head(_ key: ObjectKey) throws(ObjectStoreError) -> ObjectInfo {
-        let response = try send("HEAD", path(of: key), key: key, doing: "look up")
+        try head(key, lease: nil)
+    }
+
+    func head(_ key: ObjectKey, lease: String?) throws(ObjectStoreError) -> ObjectInfo {
+        let response = try send("HEAD", path(of: key), key: key, headers: lease.map { [(VaultHeader.lease, $0)] } ?? [],
+                                doing: "look up")
         guard response.status == 200 else { throw Self.failure(response, key: key, doing: "look up") }
         guard let size = response.header("Content-Length").flatMap(Int.init), size >= 0 else {
             throw ObjectStoreError(.io, key: key, message: "the vault at \(connection.address) answered a HEAD of \(key) without a size")

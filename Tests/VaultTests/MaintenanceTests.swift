@@ -72,4 +72,20 @@ struct MaintenanceTests {
         #expect(try harness.service.collectGarbage().objects == 0)
         #expect(try harness.service.objectSize(caller: machine, machine: machine.id, key: key) == 1)
     }
+
+    @Test("touching an object under a lease (the resumption HEAD) protects it from GC like a re-upload, and needs an open lease")
+    func touchRefreshes() throws {
+        let harness = try ServiceHarness(gcMarginSeconds: 60)
+        let machine = try harness.machine()
+        let lease = try harness.service.openLease(machine: machine.id, seconds: 600).id
+        let key = try harness.put([7], machine: machine, lease: lease)
+        try harness.service.releaseLease(machine: machine.id, id: lease)
+        harness.clock.advance(seconds: 86400)
+        #expect(harness.code { try harness.service.touchObject(caller: machine, key: key, lease: lease) } == .leaseExpired)
+        let next = try harness.service.openLease(machine: machine.id, seconds: 600).id
+        try harness.service.touchObject(caller: machine, key: key, lease: next)
+        #expect(try harness.service.collectGarbage().objects == 0)
+        let missing = try ObjectKey(.data, String(repeating: "0", count: 64))
+        #expect(harness.code { try harness.service.touchObject(caller: machine, key: missing, lease: next) } == .notFound)
+    }
 }
