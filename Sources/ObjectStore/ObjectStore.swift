@@ -44,6 +44,8 @@ public protocol ObjectStore: Sendable {
     /// Stores the content of a local file under `key`, with the same rules as `put(_:_:)`. The file is removed
     /// whether the put succeeds or not.
     func put(_ key: ObjectKey, fileAt path: String) throws
+    /// How many uploads a writer should run at once: 1 for a local disk, more where each put waits on a network.
+    var parallelUploads: Int { get }
     /// Opens an object for many ranged reads (a restore reading blob after blob of one pack), so the store
     /// need not find the object again for each; the same rules as `get(_:range:)`.
     func openReader(_ key: ObjectKey) throws -> any ObjectReader
@@ -69,6 +71,8 @@ final class RangedGetReader: ObjectReader {
 
 extension ObjectStore {
     public var stagingDirectory: String? { nil }
+
+    public var parallelUploads: Int { 1 }
 
     public func openReader(_ key: ObjectKey) throws -> any ObjectReader { RangedGetReader(store: self, key: key) }
 

@@ -39,7 +39,7 @@ public final class RepositoryWriter: Sendable {
         self.repository = repository
         self.stagingDirectory = stagingDirectory ?? repository.store.stagingDirectory ?? NSTemporaryDirectory()
         state = Mutex(State(unindexed: try repository.adoptUnindexedPacks()))
-        uploader = Uploader(sealer: EnvelopeSealer(key: repository.key))
+        uploader = Uploader(lanes: max(1, repository.store.parallelUploads))
     }
 
     public var statistics: Statistics { state.withLock { $0.statistics } }
@@ -47,11 +47,12 @@ public final class RepositoryWriter: Sendable {
     /// A writer for one thread.
     public func makeBlobWriter() throws -> BlobWriter { try BlobWriter(parent: self) }
 
-    /// Hands a finished pack to the upload thread, which stores it, then makes its blobs visible in the index
-    /// and writes an index object every few packs. Throws the first upload failure, if one happened.
-    /// The caller goes on filling its next pack meanwhile; at most `Uploader.inFlight` packs wait.
+    /// Hands a finished pack to the uploader, which stores it (several at once when the store asks for it), then
+    /// makes its blobs visible in the index and writes an index object every few packs. An index names only packs
+    /// already stored, whatever order the uploads finish in. Throws the first upload failure, if one happened.
+    /// The caller goes on filling its next pack meanwhile; a bounded number of packs wait.
     func store(packFile path: String, name: String, entries: [PackEntry], size: Int) throws {
-        try uploader.submit(orElse: { _ = unlink(path) }) { [self] sealer in
+        try uploader.submit(orElse: { _ = unlink(path) }) { [self] in
             try repository.storeCall("store pack \(name.prefix(16))") { try repository.store.put(ObjectKey(.data, name), fileAt: path) }
             repository.index.add(pack: name, entries: entries)
             let batch: [(pack: String, entries: [PackEntry])]? = state.withLock { state in
@@ -62,7 +63,7 @@ public final class RepositoryWriter: Sendable {
                 defer { state.unindexed = [] }
                 return state.unindexed
             }
-            if let batch { try writeIndex(batch, sealer: sealer) }
+            if let batch { try writeIndex(batch) }
         }
     }
 
@@ -73,9 +74,10 @@ public final class RepositoryWriter: Sendable {
         }
     }
 
-    private func writeIndex(_ packs: [(pack: String, entries: [PackEntry])], sealer: EnvelopeSealer) throws {
+    private func writeIndex(_ packs: [(pack: String, entries: [PackEntry])]) throws {
         let compressor = try repository.makeCompressor()
-        let bytes = try sealer.sealObject(IndexFile.encode(packs), compressor: compressor)
+        // A sealer per index object: its session keys are fresh, so upload lanes never share a nonce counter.
+        let bytes = try EnvelopeSealer(key: repository.key).sealObject(IndexFile.encode(packs), compressor: compressor)
         let name = Hex.encode(SHA256.hash(bytes))
         try repository.storeCall("store index \(name.prefix(16))") { try repository.store.put(ObjectKey(.index, name), bytes) }
         repository.index.recordIndexObject(name, for: packs.map(\.pack))
@@ -93,44 +95,46 @@ public final class RepositoryWriter: Sendable {
             defer { state.unindexed = [] }
             return state.unindexed
         }
-        if !rest.isEmpty { try writeIndex(rest, sealer: EnvelopeSealer(key: repository.key)) }
+        if !rest.isEmpty { try writeIndex(rest) }
     }
 }
 
-/// One background thread that stores packs in the order they were finished.
+/// Stores packs in the background on `lanes` threads at once (one for a local disk, several for the vault).
 ///
-/// `@unchecked Sendable`: `sealer` is used only by the tasks of the serial `queue`, one at a time;
-/// the first failure lives in a `Mutex`.
+/// `@unchecked Sendable`: the queue, group and semaphores are thread-safe; the first failure lives in a `Mutex`.
 private final class Uploader: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "haven.upload", attributes: .concurrent)
+    private let group = DispatchGroup()
     /// Packs finished but not yet stored. They wait as files in the staging directory, not in memory, so
     /// several may wait while a slow disk or network catches up; the bound keeps the staging space small.
-    static let inFlight = 4
-
-    private let queue = DispatchQueue(label: "haven.upload")
-    private let slots = DispatchSemaphore(value: Uploader.inFlight)
+    private let slots: DispatchSemaphore
+    /// Uploads running at once.
+    private let lanes: DispatchSemaphore
     private let failure = Mutex<(any Error)?>(nil)
-    private let sealer: EnvelopeSealer
 
-    init(sealer: EnvelopeSealer) {
-        self.sealer = sealer
+    init(lanes: Int) {
+        self.lanes = DispatchSemaphore(value: lanes)
+        slots = DispatchSemaphore(value: max(4, 2 * lanes))
     }
 
     /// Queues `work`; if an earlier upload failed, runs `cleanup` instead (so no staged file is left behind).
-    func submit(orElse cleanup: @escaping @Sendable () -> Void, _ work: @escaping @Sendable (EnvelopeSealer) throws -> Void) throws {
+    func submit(orElse cleanup: @escaping @Sendable () -> Void, _ work: @escaping @Sendable () throws -> Void) throws {
         if let error = failure.withLock({ $0 }) {
             cleanup()
             throw error
         }
         slots.wait()
-        queue.async { [self] in
+        queue.async(group: group) { [self] in
             defer { slots.signal() }
+            lanes.wait()
+            defer { lanes.signal() }
             guard failure.withLock({ $0 }) == nil else { return cleanup() }
-            do { try work(sealer) } catch { failure.withLock { $0 = $0 ?? error } }
+            do { try work() } catch { failure.withLock { $0 = $0 ?? error } }
         }
     }
 
     func drain() throws {
-        queue.sync {}
+        group.wait()
         if let error = failure.withLock({ $0 }) { throw error }
     }
 }

@@ -21,6 +21,8 @@ public final class VaultObjectStore: RecoveryPointCommitting, Sendable {
         /// A `data` object at least this large is looked up first and not sent when the vault has it already
         /// (resuming an interrupted backup costs a request per pack, not the pack).
         public var resumeThreshold = 64 << 10
+        /// Packs a backup uploads at once: a network round trip per pack would otherwise leave the link idle.
+        public var parallelUploads = 4
         /// A ranged read fetches at least this much, so reading blob after blob of one pack costs few requests.
         public var readAhead = 2 << 20
         /// Objects per page of a listing (1 to 1000, the vault's maximum).
@@ -54,6 +56,8 @@ public final class VaultObjectStore: RecoveryPointCommitting, Sendable {
 
     /// What the store's connection sent and received, uploads skipped included.
     public var statistics: VaultTransferStatistics { connection.statistics }
+
+    public var parallelUploads: Int { options.parallelUploads }
 
     /// The upload lease currently held, if any.
     public var leaseID: String? { lease.currentID }

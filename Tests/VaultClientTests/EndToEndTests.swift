@@ -110,6 +110,31 @@ struct EndToEndTests {
         try Self.expectSameFiles(source, restoredUnder: scratch.sub("elsewhere"))
     }
 
+    @Test("a backup into the vault uploads several packs at once, and what it stored restores identically")
+    func parallelPackUploads() throws {
+        let vault = try LoopbackVault()
+        let scratch = try Scratch()
+        let source = scratch.sub("source")
+        try Self.makeTree(at: source)
+        for index in 0..<6 {
+            try FileIO.writeFileAtomically(source + "/more-\(index).bin", (0..<1_000_000).map { _ in UInt8.random(in: 0...255) }, durable: false)
+        }
+        let session = vault.session(try vault.register("web-01"))
+        let store = session.objectStore()
+        #expect(store.parallelUploads == 4)
+        // Small packs, so the 8 MB of random data fill several of them, and a link where each upload takes 150 ms.
+        vault.recorder.delayDataPuts(microseconds: 150_000)
+        let config = RepositoryConfig(id: String(repeating: "ab", count: 32), packSize: 1 << 18)
+        let repository = try Repository.create(store: store, passphrase: Self.passphrase, config: config, cost: .testing,
+                                               identity: WriterIdentity(time: "2026-11-24T12:00:00Z", hostname: "web-01", username: "root"))
+        let result = try Self.backup(repository, source, time: "2026-11-24T12:00:00.000000000Z")
+        try store.close()
+        #expect(result.statistics.packsStored >= 8)
+        #expect(vault.recorder.mostDataPutsInFlight > 1)
+        #expect(try Checker(repository: Repository.open(store: session.objectStore(), passphrase: Self.passphrase, loadIndex: false))
+            .run(readData: true).problems.isEmpty)
+    }
+
     @Test("after the vault collects a pack an index still names, a stale index fails the commit; a fresh one uploads the data again")
     func garbageCollectedPack() throws {
         let vault = try LoopbackVault()

@@ -32,6 +32,9 @@ final class Recorder: Sendable {
     private struct State {
         var entries: [Entry] = []
         var failures: [Int] = []
+        var dataPutDelay: UInt32 = 0
+        var dataPutsInFlight = 0
+        var mostDataPutsInFlight = 0
     }
 
     private let state = Mutex(State())
@@ -44,6 +47,27 @@ final class Recorder: Sendable {
     func takeFailure() -> Int? { state.withLock { $0.failures.isEmpty ? nil : $0.failures.removeFirst() } }
     func record(_ request: Request, status: Int) {
         state.withLock { $0.entries.append(Entry(method: request.method, path: request.path, bodyBytes: request.body.count, status: status)) }
+    }
+
+    /// The most uploads of packs the server was handling at one moment.
+    var mostDataPutsInFlight: Int { state.withLock { $0.mostDataPutsInFlight } }
+
+    /// Makes every pack upload take at least this long, as over a slow link.
+    func delayDataPuts(microseconds: UInt32) { state.withLock { $0.dataPutDelay = microseconds } }
+
+    func started(_ request: Request) {
+        guard request.method == "PUT", request.path.contains("/objects/data/") else { return }
+        let delay = state.withLock {
+            $0.dataPutsInFlight += 1
+            $0.mostDataPutsInFlight = max($0.mostDataPutsInFlight, $0.dataPutsInFlight)
+            return $0.dataPutDelay
+        }
+        if delay > 0 { usleep(delay) }
+    }
+
+    func finished(_ request: Request) {
+        guard request.method == "PUT", request.path.contains("/objects/data/") else { return }
+        state.withLock { $0.dataPutsInFlight -= 1 }
     }
 
     func count(_ method: String, containing fragment: String = "") -> Int {
@@ -89,7 +113,9 @@ final class LoopbackVault: @unchecked Sendable {
                 return Response(status: status, headers: ["Content-Type": "application/json"],
                                 body: Array(#"{"error":{"code":"injected","message":"an injected failure"}}"#.utf8))
             }
+            recorder.started(request)
             let response = await api.handle(request)
+            recorder.finished(request)
             recorder.record(request, status: response.status)
             return response
         }
