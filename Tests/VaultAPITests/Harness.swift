@@ -36,9 +36,19 @@ final class Harness: @unchecked Sendable {
     let client = Client()
     let vaultId: String
 
-    init(maxObjectSize: Int = 1 << 20, maxAuthFailures: Int = 10) throws {
+    /// Whether the data directory is a small tmpfs this harness mounted (and unmounts).
+    let mounted: Bool
+
+    /// - Parameter diskBytes: when set, the vault's data directory is a tmpfs of that size, so it can fill up.
+    init(maxObjectSize: Int = 1 << 20, maxAuthFailures: Int = 10, diskBytes: Int? = nil) throws {
         var template = Array("\(NSTemporaryDirectory())/vault-api-test-XXXXXX".utf8CString)
         directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+        if let diskBytes {
+            guard mount("tmpfs", directory, "tmpfs", 0, "size=\(diskBytes),mode=0700") == 0 else {
+                throw HarnessError("cannot mount a tmpfs at \(directory) (errno \(errno)); the test needs root")
+            }
+        }
+        mounted = diskBytes != nil
         var configuration = VaultConfiguration(dataDirectory: directory)
         configuration.maxObjectSize = maxObjectSize
         let clock = self.clock
@@ -53,6 +63,7 @@ final class Harness: @unchecked Sendable {
 
     deinit {
         server.stop()
+        if mounted { umount2(directory, Int32(MNT_DETACH)) }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
