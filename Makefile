@@ -4,7 +4,7 @@ SWIFT ?= swift
 CONFIG ?= release
 BIN := .build/$(CONFIG)/haven
 APT_PACKAGES := libmicrohttpd-dev libsqlite3-dev zlib1g-dev libzstd-dev libssl-dev libcmark-dev \
-	libcurl4-openssl-dev pkg-config attr acl openssl
+	libcurl4-openssl-dev pkg-config attr acl openssl curl
 
 .PHONY: deps build run test clean bench
 

@@ -57,6 +57,79 @@ struct VaultCLITests {
         #expect(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("stopped"))
     }
 
+    /// Starts `haven vault serve` on a free loopback port over plain HTTP and waits for its address file.
+    static func serve(_ data: String) throws -> (Process, String) {
+        try? FileIO.removeFile(data + "/address")
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: CLI.binary)
+        server.arguments = ["vault", "serve", "--data", data, "--listen", "127.0.0.1:0", "--insecure-http"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        for _ in 0..<100 {
+            if let bytes = try? FileIO.readFile(data + "/address") {
+                return (server, String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            usleep(100_000)
+        }
+        kill(server.processIdentifier, SIGKILL)
+        throw CLIError("vault serve did not write its address")
+    }
+
+    @Test("SIGTERM while an upload is arriving lets it finish: the client gets 201 and the object is there after a restart")
+    func stopDuringUpload() throws {
+        let temp = try TempDir()
+        let data = temp.sub("vault")
+        let cli = CLI(repository: temp.sub("unused"))
+        #expect(try cli.run(["vault", "create", "Production", "--data", data]).status == 0)
+        var (server, base) = try Self.serve(data)
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+
+        let file = temp.sub("prod.VaultCredentials")
+        #expect(try cli.run(["vault", "credentials", "Production", "--data", data, "--out", file]).status == 0)
+        let credentials = try JSONSerialization.jsonObject(with: Data(FileIO.readFile(file)))
+        try JSONSerialization.data(withJSONObject: ["credentials": credentials, "machineName": "web-01", "hostname": "web-01"])
+            .write(to: URL(fileURLWithPath: temp.sub("register.json")))
+        let registered = try Self.curl(["-X", "POST", "--data-binary", "@" + temp.sub("register.json"), base + "/api/v1/register"])
+        let machine = try #require(try JSONSerialization.jsonObject(with: Data(registered.stdout.dropLast(3).utf8)) as? [String: Any])
+        let id = try #require(machine["machineId"] as? String), secret = try #require(machine["secret"] as? String)
+        let leased = try Self.curl(["-u", "\(id):\(secret)", "-X", "POST", "--data", "{}", base + "/api/v1/machines/\(id)/leases"])
+        let lease = try #require((try JSONSerialization.jsonObject(with: Data(leased.stdout.dropLast(3).utf8)) as? [String: Any])?["id"] as? String)
+
+        // 3 MB sent at 1 MB/s: the server is told to stop a second into it.
+        let bytes = (0..<3_000_000).map { _ in UInt8.random(in: 0...255) }
+        try FileIO.writeFileAtomically(temp.sub("pack"), bytes, durable: false)
+        let hashed = Process()
+        hashed.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        hashed.arguments = [temp.sub("pack")]
+        let hashOut = Pipe()
+        hashed.standardOutput = hashOut
+        try hashed.run()
+        let name = String(String(decoding: hashOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64))
+        hashed.waitUntilExit()
+        let upload = Process()
+        upload.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        upload.arguments = ["-sS", "--max-time", "30", "-o", "/dev/null", "-w", "%{http_code}", "--limit-rate", "1M",
+                            "-u", "\(id):\(secret)", "-H", "Haven-Lease: \(lease)", "-T", temp.sub("pack"),
+                            base + "/api/v1/machines/\(id)/objects/data/\(name)"]
+        let out = Pipe()
+        upload.standardOutput = out
+        try upload.run()
+        usleep(1_000_000)
+        kill(server.processIdentifier, SIGTERM)
+        let status = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        upload.waitUntilExit()
+        server.waitUntilExit()
+        #expect(status == "201", "the upload in flight was answered \(status)")
+        #expect(server.terminationStatus == 0)
+
+        (server, base) = try Self.serve(data)
+        let head = try Self.curl(["-u", "\(id):\(secret)", "-I", base + "/api/v1/machines/\(id)/objects/data/\(name)"])
+        #expect(head.stdout.hasSuffix("200") && head.stdout.contains("Content-Length: 3000000"), "\(head.stdout)")
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+    }
+
     @Test("plain HTTP is refused on a non-loopback address")
     func insecureRefused() throws {
         let temp = try TempDir()
@@ -80,4 +153,9 @@ struct VaultCLITests {
         return CLI.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                           stderr: String(decoding: stderr, as: UTF8.self))
     }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
