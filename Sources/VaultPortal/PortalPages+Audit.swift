@@ -35,7 +35,7 @@ extension PortalPages {
         }
         let filter = selected.map { "vault=\($0.id)&" } ?? ""
         let rows = entries.map { entry -> [String: Any] in
-            ["id": entry.id, "time": ViewFormat.time(entry.time, now: now), "actor": entry.actor, "event": entry.event,
+            ["id": entry.id, "time": ViewFormat.time(entry.time, now: now), "exact": ViewFormat.timeWithSeconds(entry.time), "actor": entry.actor, "event": entry.event,
              "badge": ViewFormat.eventBadge(entry.event), "detail": entry.detail,
              "vault": entry.vaultId.map { vaultNames[$0] ?? ViewFormat.short($0) } ?? "—", "vaultId": entry.vaultId ?? "", "hasVault": entry.vaultId != nil,
              "server": entry.machineId.map { machineNames[$0] ?? ViewFormat.short($0) } ?? "—"]

@@ -18,7 +18,7 @@ extension PortalPages {
                 "id": machine.id, "name": machine.name, "hostname": machine.hostname, "state": ViewFormat.state(machine, now: now),
                 "registered": ViewFormat.time(machine.registeredAt, now: now),
                 "lastBackup": ViewFormat.time(machine.lastBackupAt, now: now), "points": machine.recoveryPoints,
-                "size": Format.size(machine.bytes),
+                "size": Format.size(machine.bytes), "items": items.count,
                 "stopped": machine.protectionStoppedAt.map { Format.time($0) } ?? "", "hasStopped": machine.protectionStoppedAt != nil,
             ],
             "items": items.map { itemRow($0, now: now) }, "hasItems": !items.isEmpty,
@@ -32,7 +32,8 @@ extension PortalPages {
         [("Daily", policy.daily, "day"), ("Weekly", policy.weekly, "week"), ("Monthly", policy.monthly, "month"),
          ("Yearly", policy.yearly, "year")].map { label, count, unit in
             ["label": label, "count": count,
-             "meaning": count == 0 ? "not kept" : "the last point of each of the latest \(count) \(unit)\(count == 1 ? "" : "s")"]
+             "meaning": count == 0 ? "not kept"
+                 : count == 1 ? "the newest point of the latest \(unit)" : "the newest point of each of the last \(count) \(unit)s"]
         }
     }
 }

@@ -57,7 +57,9 @@ public enum VaultAlerts {
         if let oldest = recent.compactMap(\.deletedAt).min() {
             let purge = oldest.addingTimeInterval(TimeInterval(softDeleteSeconds))
             alerts.append(Alert(severity: .warning, title: "\(count(recent.count, "recovery point")) soft-deleted in the last 3 days",
-                                detail: "If that was not intended, undelete them below; the first is purged for good on \(VaultTime.human(purge))."))
+                                detail: recent.count == 1
+                                    ? "If that was not intended, undelete it below; it is purged for good on \(VaultTime.human(purge))."
+                                    : "If that was not intended, undelete them below; the first is purged for good on \(VaultTime.human(purge))."))
         }
         let refusals = audit.filter { $0.event.hasSuffix(".refused") && now.timeIntervalSince($0.time) <= recentWindow }
         if !refusals.isEmpty {

@@ -12,6 +12,11 @@ enum ViewFormat {
                 "sort": String(Int64(date.timeIntervalSince1970)), "none": false]
     }
 
+    /// "2026-11-24 18:25:48 UTC": audit entries happen seconds apart.
+    static func timeWithSeconds(_ date: Date) -> String {
+        VaultTime.rfc3339(date).replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
+    }
+
     /// `{text, sort}` for a size in bytes.
     static func size(_ bytes: Int64) -> [String: Any] {
         ["text": Format.size(bytes), "sort": String(bytes)]

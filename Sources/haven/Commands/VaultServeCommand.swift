@@ -79,14 +79,15 @@ struct VaultServeCommand: ParsableCommand {
             report(listening: "\(scheme)://\(address):\(server.port)", publicAddress: publicAddress, pins: pins,
                    portal: VaultPortalSetup.browserAddress(scheme: scheme, listenAddress: address, publicAddress: publicAddress,
                                                            port: server.port),
-                   setupToken: setupToken)
+                   setupToken: setupToken, data: settings.data)
             Self.waitForStop(signals, service: service, every: settings.maintenanceMinutes * 60)
             server.stop()
             Output.error("stopped")
         }
     }
 
-    private func report(listening: String, publicAddress: String, pins: (String, String)?, portal: String, setupToken: String?) {
+    private func report(listening: String, publicAddress: String, pins: (String, String)?, portal: String, setupToken: String?,
+                        data: String) {
         if options.json {
             var fields = ["listening": listening, "address": publicAddress, "portal": portal]
             if let pins { fields["certificateSHA256"] = pins.0; fields["publicKeySHA256"] = pins.1 }
@@ -102,6 +103,8 @@ struct VaultServeCommand: ParsableCommand {
             if let setupToken {
                 Output.line("setup token:         \(setupToken)")
                 Output.line("  No administrator password is set yet: open \(portal)setup, paste the token and choose one.")
+            } else {
+                Output.line("  Sign in with the administrator password (lost it? run `haven vault reset-password --data \(data)`).")
             }
         }
         fflush(nil)
