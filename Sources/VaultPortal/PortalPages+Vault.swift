@@ -21,7 +21,8 @@ extension PortalPages {
         let alerts = VaultAlerts.evaluate(machines: machines, softDeleted: softDeleted, audit: audit,
                                           softDeleteSeconds: service.configuration.softDeleteSeconds, now: now)
         var form = credentialsForm ?? FormValidation(request.form)
-        if credentialsForm == nil { form.values = ["hours": "48", "machines": "1"] }
+        let defaultHours = service.configuration.defaultCredentialsLifetimeSeconds / 3600
+        if credentialsForm == nil { form.values = ["hours": String(defaultHours), "machines": "1"] }
         return try request.page("vault/vault", title: vault.name, [
             "vault": ["id": vault.id, "name": vault.name, "created": ViewFormat.time(vault.createdAt, now: now),
                       "size": Format.size(vault.bytes), "machines": vault.machines, "points": vault.recoveryPoints],
@@ -31,7 +32,7 @@ extension PortalPages {
             "softDeleted": softDeleted.map { softDeletedRow($0, server: names[$0.machineId] ?? $0.machineId, now: now) },
             "softDeletedCount": softDeleted.count, "hasSoftDeleted": !softDeleted.isEmpty,
             "softDeleteDays": service.configuration.softDeleteSeconds / 86400,
-            "maxHours": service.configuration.maxCredentialsLifetimeSeconds / 3600,
+            "maxHours": service.configuration.maxCredentialsLifetimeSeconds / 3600, "defaultHours": defaultHours,
             "pinMinutes": service.configuration.pinLifetimeSeconds / 60,
             "form": form.context,
         ], status: status)
