@@ -3,10 +3,13 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= release
 BIN := .build/$(CONFIG)/haven
+# `make run`: the vault's data under the checkout, served on loopback.
+RUN_DATA := .run/vault
+RUN_LISTEN := 127.0.0.1:8441
 APT_PACKAGES := libmicrohttpd-dev libsqlite3-dev zlib1g-dev libzstd-dev libssl-dev libcmark-dev \
 	libcurl4-openssl-dev pkg-config attr acl openssl curl
 
-.PHONY: deps build run test clean bench
+.PHONY: deps browser-deps build run test clean bench
 
 ## deps: install the C libraries' -dev packages (only those missing).
 deps:
@@ -17,17 +20,33 @@ deps:
 		apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+## browser-deps: Debian's Chromium and its driver, selenium and pytest, for tests/browser (only those missing).
+browser-deps:
+	@missing=""; for p in chromium chromium-driver; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@python3 -c "import selenium, pytest" 2>/dev/null || { \
+		echo "installing: selenium pytest (pip)"; \
+		python3 -m pip install -q selenium pytest 2>/dev/null || python3 -m pip install -q --break-system-packages selenium pytest; }
+
 ## build: the release binary.
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-## run: build, then the demo on embedded defaults.
+## run: build, then the vault (API + portal) on loopback with a vault "Demo"; prints the portal address and setup token.
 run: build
-	$(BIN) demo
+	@mkdir -p $(RUN_DATA)
+	@out=$$($(BIN) vault create Demo --data $(RUN_DATA) 2>&1) || echo "$$out" | grep -q "already exists" || { echo "$$out" >&2; exit 1; }
+	@echo "Vault data: $(RUN_DATA) (vault \"Demo\"). Stop with Ctrl-C."
+	exec $(BIN) vault serve --data $(RUN_DATA) --listen $(RUN_LISTEN)
 
-## test: build, then every test (unit and end to end) against the release build.
-test: build
+## test: build, then every test (unit and end to end) against the release build, then the portal in headless Chromium.
+test: build browser-deps
 	$(SWIFT) test -c $(CONFIG) --no-parallel
+	HAVEN_BIN=$(BIN) python3 -m pytest -q -p no:cacheprovider tests/browser
 
 ## bench: Haven against restic and borg on the Linux source tree (see bench/README.md).
 bench: build

@@ -3,6 +3,7 @@ import Crypto
 import FileIO
 import Foundation
 import Vault
+import VaultPortal
 import VaultProtocol
 
 /// `haven vault`: run the vault service, create vaults, issue vault credentials.
@@ -10,7 +11,7 @@ struct VaultCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vault", abstract: "Run the vault service, create vaults and issue vault credentials.",
         discussion: "The data directory is /var/lib/haven/vault unless --data or HAVEN_VAULT_DATA says otherwise.",
-        subcommands: [VaultServeCommand.self, CreateCommand.self, CredentialsCommand.self])
+        subcommands: [VaultServeCommand.self, CreateCommand.self, CredentialsCommand.self, ResetPasswordCommand.self])
 
     /// The options every vault command takes.
     struct Options: ParsableArguments {
@@ -96,6 +97,31 @@ struct VaultCommand: ParsableCommand {
                     Output.json(["file": file, "vaultId": credentials.vaultId, "expiresAt": credentials.expiresAt])
                 } else {
                     Output.line("wrote \(file): registers \(uses) machine(s) with vault \(credentials.vaultName) until \(credentials.expiresAt)")
+                }
+            }
+        }
+    }
+
+    struct ResetPasswordCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-password",
+            abstract: "Forget the vault portal's administrator password and print a new one-time setup token.",
+            discussion: "Run it on the vault host when the password is lost. Every portal session ends; open /setup with the token.")
+
+        @OptionGroup var options: Options
+
+        func run() throws {
+            try runCommand {
+                let data = try options.settings().data
+                let token: String
+                do { token = try VaultPortal.resetPassword(databasePath: data + "/portal.sqlite", clock: { Date() }) } catch {
+                    throw CommandFailure("cannot reset the portal password in \(data)/portal.sqlite: \(error)")
+                }
+                if options.json {
+                    Output.json(["setupToken": token])
+                } else {
+                    Output.line("setup token: \(token)")
+                    Output.line("Open the vault portal's /setup page, paste the token and choose a new password.")
                 }
             }
         }

@@ -4,14 +4,19 @@ import Glibc
 import HTTPServer
 import Vault
 import VaultAPI
+import VaultPortal
+import Web
 
-/// `haven vault serve`: the vault API over HTTPS (self-signed, pinned by agents), hourly maintenance, clean stop on SIGTERM.
+/// `haven vault serve`: the vault API and the vault portal on one port over HTTPS (self-signed, pinned by agents),
+/// hourly maintenance, clean stop on SIGTERM.
 struct VaultServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the vault service.",
         discussion: """
-            Serves HTTPS with a self-signed certificate made at the first start (DATA/tls); agents pin its key, which
-            every credentials file carries. Plain HTTP only with --insecure-http on a loopback address.
+            Serves the machine API (/api/v1) and the administrator's portal (every other path) on one port, over HTTPS
+            with a self-signed certificate made at the first start (DATA/tls); agents pin its key, which every
+            credentials file carries. Plain HTTP only with --insecure-http on a loopback address. While no administrator
+            password is set, it prints a one-time setup token for the portal.
             SIGTERM or SIGINT stop it after the requests in flight are answered.
             """)
 
@@ -22,6 +27,9 @@ struct VaultServeCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Serve plain HTTP; refused unless listening on a loopback address.")
     var insecureHTTP = false
+
+    @Option(name: .long, help: "The folder holding the portal's templates/, Public/ and docs/ (default: found next to the program, $HAVEN_RESOURCES, /usr/share/haven).")
+    var resources: String?
 
     func run() throws {
         try runCommand {
@@ -50,32 +58,53 @@ struct VaultServeCommand: ParsableCommand {
                 configuration.tls = .init(certificatePEM: identity.certificatePEM, privateKeyPEM: identity.keyPEM)
                 pins = (identity.pins.certificateSHA256, identity.pins.publicKeySHA256)
             }
-            let api = VaultAPI(service: service, maxAuthFailures: settings.authFailuresPerMinute)
+            let portalResources: Resources
+            do throws(WebError) { portalResources = try Resources.locate(explicit: resources) } catch {
+                throw CommandFailure("the vault portal cannot start: \(error.message)")
+            }
+            let frontDoor = VaultFrontDoor(api: VaultAPI(service: service, maxAuthFailures: settings.authFailuresPerMinute))
             let server: Server
-            do { server = try Server(configuration: configuration) { await api.handle($0) } } catch {
+            do { server = try Server(configuration: configuration) { await frontDoor.handle($0) } } catch {
                 throw CommandFailure("cannot listen on \(settings.listen): \(error)")
             }
             let scheme = settings.insecureHTTP ? "http" : "https"
             let host = address == "0.0.0.0" ? VaultIdentity.hostName : address
             let publicAddress = settings.address.isEmpty ? "\(scheme)://\(host):\(server.port)" : settings.address
             try VaultIdentity.recordAddress(publicAddress, data: settings.data)
-            report(listening: "\(scheme)://\(address):\(server.port)", publicAddress: publicAddress, pins: pins)
+            let portal = try VaultPortalSetup.make(
+                service: service, resources: portalResources, publicAddress: publicAddress, listenAddress: address,
+                port: server.port, secure: !settings.insecureHTTP, pins: pins, extraHosts: settings.portalHosts)
+            frontDoor.attach(portal)
+            let setupToken = try portal.prepareSetup()
+            report(listening: "\(scheme)://\(address):\(server.port)", publicAddress: publicAddress, pins: pins,
+                   portal: VaultPortalSetup.browserAddress(scheme: scheme, listenAddress: address, publicAddress: publicAddress,
+                                                           port: server.port),
+                   setupToken: setupToken, data: settings.data)
             Self.waitForStop(signals, service: service, every: settings.maintenanceMinutes * 60)
             server.stop()
             Output.error("stopped")
         }
     }
 
-    private func report(listening: String, publicAddress: String, pins: (String, String)?) {
+    private func report(listening: String, publicAddress: String, pins: (String, String)?, portal: String, setupToken: String?,
+                        data: String) {
         if options.json {
-            var fields = ["listening": listening, "address": publicAddress]
+            var fields = ["listening": listening, "address": publicAddress, "portal": portal]
             if let pins { fields["certificateSHA256"] = pins.0; fields["publicKeySHA256"] = pins.1 }
+            if let setupToken { fields["setupToken"] = setupToken }
             Output.json(fields)
         } else {
             Output.line("haven vault serving on \(listening) (credentials name \(publicAddress))")
             if let pins {
                 Output.line("certificate SHA-256: \(pins.0)")
                 Output.line("public key pin:      \(pins.1)")
+            }
+            Output.line("vault portal:        \(portal)")
+            if let setupToken {
+                Output.line("setup token:         \(setupToken)")
+                Output.line("  No administrator password is set yet: open \(portal)setup, paste the token and choose one.")
+            } else {
+                Output.line("  Sign in with the administrator password (lost it? run `haven vault reset-password --data \(data)`).")
             }
         }
         fflush(nil)

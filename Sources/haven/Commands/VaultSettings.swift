@@ -14,6 +14,8 @@ struct VaultSettings {
     var credentialsHours = 48
     var maintenanceMinutes = 60
     var authFailuresPerMinute = 10
+    /// Host names (or `name:port`) the portal answers to besides this machine's names and the public address's host.
+    var portalHosts: [String] = []
 
     /// Reads `key = value` lines; `#` starts a comment. Unknown keys and bad values are errors, not ignored.
     mutating func load(file path: String) throws {
@@ -52,6 +54,7 @@ struct VaultSettings {
         case "credentials_hours": credentialsHours = try number(1...240)
         case "maintenance_minutes": maintenanceMinutes = try number(1...1440)
         case "auth_failures_per_minute": authFailuresPerMinute = try number(1...10000)
+        case "portal_hosts": portalHosts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         default: throw CommandFailure("\(place): unknown setting \(String(reflecting: key)); see config/vault.conf for the list")
         }
     }
