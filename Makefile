@@ -22,7 +22,7 @@ deps:
 
 ## browser-deps: Debian's Chromium and its driver, selenium and pytest, for tests/browser (only those missing).
 browser-deps:
-	@missing=""; for p in chromium chromium-driver; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in chromium chromium-driver python3 python3-pip; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		export DEBIAN_FRONTEND=noninteractive; \
