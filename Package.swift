@@ -55,7 +55,9 @@ let package = Package(
         .target(name: "Vault", dependencies: ["VaultProtocol", "ObjectStore", "SQLiteDB", "Crypto", "FileIO"]),
 
         // The agent's long-running side: backup goals, scheduler, jobs, worker.
-        .target(name: "Agent", dependencies: ["SQLiteDB"]),
+        .target(name: "Agent", dependencies: [
+            "SQLiteDB", "Backup", "Repository", "ObjectStore", "VaultClient", "VaultProtocol", "HTTPClient", "Crypto", "FileIO",
+        ]),
 
         // Shared portal plumbing: routing, forms, sessions, CSRF, login, templates, static files, help pages.
         .target(name: "Web", dependencies: [
@@ -63,12 +65,14 @@ let package = Package(
         ]),
         // The vault's HTTP faces: the machine API (JSON) and the administrator's portal (HTML).
         .target(name: "VaultAPI", dependencies: ["Vault", "VaultProtocol", "HTTPServer"]),
+        // The agent's HTTP face: the admin portal (HTML) and the JSON API the CLI uses.
+        .target(name: "AgentPortal", dependencies: ["Agent", "Web", "HTTPServer", "VaultProtocol", "Markdown"]),
         .target(name: "VaultPortal", dependencies: ["Vault", "VaultProtocol", "Web", "HTTPServer", "Markdown"]),
 
         // Composition root and CLI.
         .executableTarget(name: "haven", dependencies: [
             "Backup", "Repository", "ObjectStore", "FileIO", "Crypto", "Compression",
-            "Vault", "VaultAPI", "VaultPortal", "VaultClient", "VaultProtocol", "HTTPServer", "Web",
+            "Vault", "VaultAPI", "VaultPortal", "VaultClient", "VaultProtocol", "HTTPServer", "Web", "Agent", "AgentPortal",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -83,7 +87,13 @@ let package = Package(
         .testTarget(name: "RepositoryTests", dependencies: ["Repository", "ObjectStore", "ObjectStoreTesting", "Crypto"]),
         .testTarget(name: "BackupTests", dependencies: ["Backup", "Repository", "ObjectStore", "ObjectStoreTesting", "FileIO"]),
         .testTarget(name: "HavenCLITests", dependencies: ["FileIO"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "SQLiteDB", "Backup"]),
+        .testTarget(name: "AgentTests", dependencies: [
+            "Agent", "SQLiteDB", "Backup", "Repository", "ObjectStore", "VaultClient", "VaultProtocol", "Vault", "VaultAPI",
+            "HTTPServer", "FileIO", "Crypto",
+        ]),
+        .testTarget(name: "AgentPortalTests", dependencies: [
+            "AgentPortal", "Agent", "Web", "HTTPServer", "HTTPClient", "Vault", "VaultAPI", "VaultProtocol", "FileIO", "Crypto",
+        ]),
         .testTarget(name: "WebTests", dependencies: ["Web", "HTTPServer", "HTTPClient"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "VaultProtocol", "ObjectStore", "SQLiteDB", "FileIO"]),
         .testTarget(name: "VaultAPITests", dependencies: [

@@ -1,0 +1,1 @@
+/// AgentPortal: placeholder until its first file lands.
