@@ -1,0 +1,59 @@
+/// FanotifyCalls holds the fanotify and file-handle ABI that Swift's Glibc module does not export: constants, the
+/// event layout, and the three functions, looked up with `dlsym` as LinuxCalls does for xattrs.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum FanotifyCalls {
+    // fanotify_init flags
+    static let cloexec: UInt32 = 0x1
+    static let nonblock: UInt32 = 0x2
+    static let classNotify: UInt32 = 0x0
+    static let reportDirectoryFIDAndName: UInt32 = 0x400 | 0x800  // FAN_REPORT_DIR_FID | FAN_REPORT_NAME (Linux 5.9)
+
+    // fanotify_mark flags
+    static let markAdd: UInt32 = 0x1
+    static let markRemove: UInt32 = 0x2
+    static let markFilesystem: UInt32 = 0x100
+
+    // event mask bits
+    static let modify: UInt64 = 0x2
+    static let attrib: UInt64 = 0x4
+    static let closeWrite: UInt64 = 0x8
+    static let movedFrom: UInt64 = 0x40
+    static let movedTo: UInt64 = 0x80
+    static let create: UInt64 = 0x100
+    static let delete: UInt64 = 0x200
+    static let deleteSelf: UInt64 = 0x400
+    static let moveSelf: UInt64 = 0x800
+    static let queueOverflow: UInt64 = 0x4000
+    static let onDirectory: UInt64 = 0x4000_0000
+
+    /// Everything that changes a directory's listing or an entry's content or metadata.
+    static let watchedEvents: UInt64 = modify | attrib | closeWrite | movedFrom | movedTo | create | delete | deleteSelf
+        | moveSelf | onDirectory
+
+    // info record types
+    static let infoDirectoryFIDAndName: UInt8 = 2
+    static let infoDirectoryFID: UInt8 = 3
+
+    /// `struct fanotify_event_metadata`: event_len u32, vers u8, reserved u8, metadata_len u16, mask u64, fd i32, pid i32.
+    static let metadataSize = 24
+    static let metadataVersion: UInt8 = 3
+
+    typealias Init = @convention(c) (UInt32, UInt32) -> Int32
+    typealias Mark = @convention(c) (Int32, UInt32, UInt64, Int32, UnsafePointer<CChar>?) -> Int32
+    typealias OpenByHandle = @convention(c) (Int32, UnsafeMutableRawPointer?, Int32) -> Int32
+
+    static let initialize: Init? = symbol("fanotify_init")
+    static let mark: Mark? = symbol("fanotify_mark")
+    static let openByHandle: OpenByHandle? = symbol("open_by_handle_at")
+
+    /// O_PATH: a descriptor that only names the directory, enough for readlink of /proc/self/fd.
+    static let openPath: Int32 = 0o10_000_000
+
+    private static func symbol<F>(_ name: String) -> F? {
+        guard let address = dlsym(nil, name) else { return nil }
+        return unsafeBitCast(address, to: F.self)
+    }
+}

@@ -1,0 +1,173 @@
+/// FanotifyWatcher watches whole filesystems with fanotify and tells which directories changed: the raw material of
+/// the change journal that lets a backup scan only those directories (optimized mode).
+import FileIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads fanotify events for whole filesystems (`FAN_MARK_FILESYSTEM` with directory-and-name reporting, Linux 5.9+,
+/// root) and turns them into the set of directories whose listing, or an entry's content or metadata, changed.
+///
+/// Every event names a directory and an entry in it; that directory is reported. An event about a directory itself
+/// (its mode, owner, times) also reports its parent, whose listing holds that metadata. A directory that cannot be
+/// resolved any more (deleted meanwhile) is counted in `unresolved`: its parent's own delete event covers it.
+/// Queue overflow is reported, since after it nothing can be trusted until the next full scan.
+///
+/// Not thread-safe: one thread polls. `@unchecked Sendable` so that thread may be another than the creator's.
+public final class FanotifyWatcher: @unchecked Sendable {
+    /// What one poll found.
+    public struct Changes: Sendable, Equatable {
+        /// Absolute paths of directories that changed, as they are named now.
+        public var directories: Set<String> = []
+        /// The kernel's event queue overflowed: events were lost.
+        public var overflowed = false
+        /// Events whose directory no longer exists.
+        public var unresolved = 0
+        /// Events read.
+        public var events = 0
+
+        public init() {}
+    }
+
+    /// fanotify cannot run here, and why, in words for the job's mode reason.
+    public struct Unavailable: Error, Sendable, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    private let descriptor: Int32
+    /// Per watched filesystem (by its fsid), a descriptor inside it for open_by_handle_at.
+    private var mounts: [UInt64: Int32] = [:]
+    private var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+
+    /// Starts a fanotify group; throws `Unavailable` on a kernel without directory-and-name reporting or without root.
+    public init() throws(Unavailable) {
+        guard let initialize = FanotifyCalls.initialize, FanotifyCalls.mark != nil, FanotifyCalls.openByHandle != nil else {
+            throw Unavailable(description: "this C library has no fanotify")
+        }
+        // A bounded queue (fs.fanotify.max_queued_events): a reader that falls behind gets an overflow, which the
+        // journal turns into a gap (the next backup is unoptimized), rather than kernel memory without bound.
+        let flags = FanotifyCalls.classNotify | FanotifyCalls.cloexec | FanotifyCalls.nonblock | FanotifyCalls.reportDirectoryFIDAndName
+        let fd = initialize(flags, UInt32(O_RDONLY))
+        guard fd >= 0 else {
+            let reason = switch errno {
+            case EPERM: "fanotify needs root (CAP_SYS_ADMIN)"
+            case EINVAL: "this kernel's fanotify cannot report directories and names (Linux 5.9 or later is needed)"
+            case ENOSYS: "this kernel has no fanotify"
+            default: "fanotify_init failed: \(String(cString: strerror(errno)))"
+            }
+            throw Unavailable(description: reason)
+        }
+        descriptor = fd
+    }
+
+    deinit {
+        close(descriptor)
+        for fd in mounts.values { close(fd) }
+    }
+
+    /// Watches the whole filesystem that holds `path` (every mount of it).
+    public func watch(filesystemAt path: String) throws(Unavailable) {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else {
+            throw Unavailable(description: "cannot watch \(path): \(String(cString: strerror(errno)))")
+        }
+        // glibc folds statfs's two-int fsid into statvfs's f_fsid as val[0] | val[1] << 32: the little-endian
+        // reading of the 8 bytes fanotify reports.
+        let fsid = UInt64(info.f_fsid)
+        guard mounts[fsid] == nil else { return }
+        let marked = FanotifyCalls.mark!(descriptor, FanotifyCalls.markAdd | FanotifyCalls.markFilesystem,
+                                         FanotifyCalls.watchedEvents, AT_FDCWD, path)
+        guard marked == 0 else {
+            let reason = errno == EXDEV || errno == ENODEV || errno == EOPNOTSUPP
+                ? "the filesystem of \(path) cannot be watched whole (it has no stable file handles)"
+                : "fanotify_mark of \(path) failed: \(String(cString: strerror(errno)))"
+            throw Unavailable(description: reason)
+        }
+        let mountFD = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard mountFD >= 0 else { throw Unavailable(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        mounts[fsid] = mountFD
+    }
+
+    /// Reads every event queued now, waiting up to `timeoutMilliseconds` for the first one.
+    public func poll(timeoutMilliseconds: Int32 = 0) -> Changes {
+        var changes = Changes()
+        var waiting = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard Glibc.poll(&waiting, 1, timeoutMilliseconds) > 0 else { return changes }
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            buffer.withUnsafeBytes { parse(UnsafeRawBufferPointer(rebasing: $0[0..<count]), into: &changes) }
+        }
+        return changes
+    }
+
+    private func parse(_ bytes: UnsafeRawBufferPointer, into changes: inout Changes) {
+        var offset = 0
+        while offset + FanotifyCalls.metadataSize <= bytes.count {
+            let length = Int(bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            let version = bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt8.self)
+            let metadataLength = Int(bytes.loadUnaligned(fromByteOffset: offset + 6, as: UInt16.self))
+            let mask = bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)
+            let fd = bytes.loadUnaligned(fromByteOffset: offset + 16, as: Int32.self)
+            guard length >= metadataLength, metadataLength >= FanotifyCalls.metadataSize, offset + length <= bytes.count,
+                  version == FanotifyCalls.metadataVersion else { break }
+            if fd >= 0 { close(fd) }
+            changes.events += 1
+            if mask & FanotifyCalls.queueOverflow != 0 { changes.overflowed = true }
+            var info = offset + metadataLength
+            while info + 4 <= offset + length {
+                let type = bytes[info]
+                let infoLength = Int(bytes.loadUnaligned(fromByteOffset: info + 2, as: UInt16.self))
+                guard infoLength >= 4, info + infoLength <= offset + length else { break }
+                if type == FanotifyCalls.infoDirectoryFIDAndName || type == FanotifyCalls.infoDirectoryFID {
+                    record(UnsafeRawBufferPointer(rebasing: bytes[(info + 4)..<(info + infoLength)]), mask: mask,
+                           hasName: type == FanotifyCalls.infoDirectoryFIDAndName, into: &changes)
+                }
+                info += infoLength
+            }
+            offset += length
+        }
+    }
+
+    /// One `fanotify_event_info_fid` body: fsid (8 bytes), `struct file_handle`, then the entry's name.
+    private func record(_ body: UnsafeRawBufferPointer, mask: UInt64, hasName: Bool, into changes: inout Changes) {
+        guard body.count >= 16 else { return }
+        let fsid = body.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+        let handleBytes = Int(body.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        guard let mountFD = mounts[fsid], 16 + handleBytes <= body.count else {
+            changes.unresolved += 1
+            return
+        }
+        var handle = Array(body[8..<(16 + handleBytes)])
+        let fd = handle.withUnsafeMutableBytes { FanotifyCalls.openByHandle!(mountFD, $0.baseAddress, FanotifyCalls.openPath | O_CLOEXEC) }
+        guard fd >= 0 else {
+            changes.unresolved += 1
+            return
+        }
+        defer { close(fd) }
+        guard let directory = Self.path(of: fd) else {
+            changes.unresolved += 1
+            return
+        }
+        changes.directories.insert(directory)
+        var name = ""
+        if hasName, 16 + handleBytes < body.count {
+            let rest = body[(16 + handleBytes)...]
+            name = String(decoding: rest.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        // An event on the directory itself changes its own entry, which its parent's listing holds.
+        let onItself = name.isEmpty || name == "." || mask & (FanotifyCalls.deleteSelf | FanotifyCalls.moveSelf) != 0
+        if onItself, directory != "/", let slash = directory.lastIndex(of: "/") {
+            changes.directories.insert(slash == directory.startIndex ? "/" : String(directory[..<slash]))
+        }
+    }
+
+    /// The path a descriptor names now, from /proc/self/fd; nil when it was deleted.
+    static func path(of fd: Int32) -> String? {
+        var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/fd/\(fd)", &target, target.count - 1)
+        guard length > 0 else { return nil }
+        let path = String(decoding: target[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return path.hasSuffix(" (deleted)") ? nil : path
+    }
+}

@@ -1,0 +1,83 @@
+import Backup
+import FileIO
+import Foundation
+import Glibc
+import Testing
+
+@Suite("fanotify change watcher on a real filesystem", .serialized)
+struct FanotifyWatcherTests {
+    /// Makes directories a…k with a file each, then starts watching, so only what the test does next is seen.
+    func prepared() throws -> (LoopFilesystem, FanotifyWatcher) {
+        let fs = try LoopFilesystem()
+        for name in ["a", "b", "c", "d/inner", "e", "f", "g", "h", "i", "j", "k"] {
+            try FileIO.makeDirectories(fs.path(name))
+            try FileIO.writeFileAtomically(fs.path(name + "/file"), Array("content of \(name)".utf8), durable: false)
+        }
+        sync()
+        let watcher = try FanotifyWatcher()
+        try watcher.watch(filesystemAt: fs.mountPoint)
+        _ = watcher.poll()
+        return (fs, watcher)
+    }
+
+    @Test("every kind of change names the directory it happened in, and a directory's own change names its parent too")
+    func reportsChangedDirectories() throws {
+        let (fs, watcher) = try prepared()
+        let fd = open(fs.path("a/new"), O_CREAT | O_WRONLY, 0o644)
+        close(fd)
+        try FileIO.writeFileAtomically(fs.path("b/file.tmp"), [1], durable: false)
+        let existing = open(fs.path("b/file"), O_WRONLY | O_APPEND)
+        _ = write(existing, [UInt8]([42]), 1)
+        close(existing)
+        chmod(fs.path("c/file"), 0o600)
+        chmod(fs.path("d/inner"), 0o700)
+        rename(fs.path("e/file"), fs.path("f/moved"))
+        unlink(fs.path("g/file"))
+        mkdir(fs.path("h/sub"), 0o755)
+        try TreeFixture.run("/usr/bin/setfattr", ["-n", "user.note", "-v", "x", fs.path("i/file")])
+        link(fs.path("k/file"), fs.path("j/linked"))
+
+        let changes = watcher.poll(timeoutMilliseconds: 2000)
+        let expected = ["a", "b", "c", "d", "d/inner", "e", "f", "g", "h", "i", "j"].map(fs.path)
+        for directory in expected {
+            #expect(changes.directories.contains(directory), "\(directory) missing from \(changes.directories.sorted())")
+        }
+        #expect(!changes.overflowed)
+        // Nothing happened directly in the root or in d's sibling directories beyond those named.
+        #expect(!changes.directories.contains(fs.path("d/inner/deeper")))
+    }
+
+    @Test("changes on another filesystem are not reported")
+    func otherFilesystemsIgnored() throws {
+        let (fs, watcher) = try prepared()
+        let other = try LoopFilesystem()
+        try FileIO.writeFileAtomically(other.path("elsewhere"), [1], durable: false)
+        let changes = watcher.poll(timeoutMilliseconds: 300)
+        #expect(!changes.directories.contains { $0.hasPrefix(other.mountPoint) })
+        #expect(!changes.directories.contains { $0.hasPrefix(fs.mountPoint) })
+    }
+
+    @Test("a flood of events that the queue cannot hold is reported as an overflow")
+    func overflowIsReported() throws {
+        // A group takes the queue limit in force when it is made: make it small for this one.
+        let limit = "/proc/sys/fs/fanotify/max_queued_events"
+        let saved = try FileIO.readFile(limit)
+        func set(_ value: [UInt8]) {
+            let fd = open(limit, O_WRONLY | O_TRUNC)
+            _ = value.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
+        set(Array("512\n".utf8))
+        defer { set(saved) }
+        let (fs, watcher) = try prepared()
+        for index in 0..<2_000 {
+            let fd = open(fs.path("a/f\(index)"), O_CREAT | O_WRONLY, 0o644)
+            close(fd)
+        }
+        var overflowed = false
+        for _ in 0..<10 where !overflowed {
+            overflowed = watcher.poll(timeoutMilliseconds: 200).overflowed
+        }
+        #expect(overflowed)
+    }
+}
