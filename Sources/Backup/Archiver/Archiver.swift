@@ -9,17 +9,22 @@ import Repository
 public final class Archiver {
     let repository: Repository
     let options: BackupOptions
-    private let excludes: ExcludeMatcher
+    let excludes: ExcludeMatcher
     private let names = NameCache()
-    private let reader: BlobReader
+    let reader: BlobReader
     private var warnings: [BackupWarning] = []
-    private var summary = RecoveryPoint.Summary()
+    var summary = RecoveryPoint.Summary()
     private var rootDevice: UInt64 = 0
     private let stagingDirectory: String?
     private var batch = FileBatch()
     /// Owner and group names by id, shared by every node (one buffer per name, not one per file).
     private var userNames: [UInt32: [UInt8]] = [:]
     private var groupNames: [UInt32: [UInt8]] = [:]
+    /// Optimized mode's directories to list; nil in unoptimized mode.
+    var scope: OptimizedScope?
+    /// In optimized mode, the parent point's figures for what was listed again or left: subtracted from its summary.
+    var removed = RecoveryPoint.Summary()
+    var multiLinkDirectories: Set<String> = []
 
     /// - Parameter stagingDirectory: where packs in progress are written (by default the store's own).
     public init(repository: Repository, options: BackupOptions, stagingDirectory: String? = nil) {
@@ -31,7 +36,37 @@ public final class Archiver {
     }
 
     /// Runs the backup. `elapsed` reports seconds since the start, for the summary.
+    ///
+    /// In optimized mode (`changedDirectories` given, with a parent), a change the journal cannot describe — a hard
+    /// link added or removed — makes the archiver start again in unoptimized mode; what it stored is reused.
     public func run(elapsed: () -> Double = { 0 }) throws -> BackupResult {
+        var mode = BackupMode.unoptimized(reason: "")
+        if let changed = options.changedDirectories {
+            if options.parent == nil {
+                mode = .unoptimized(reason: "there is no previous recovery point to compare with")
+            } else {
+                scope = OptimizedScope(changed: changed.union(options.multiLinkDirectories))
+                mode = .optimized
+            }
+        }
+        do {
+            var result = try attempt(elapsed: elapsed)
+            result.mode = mode
+            return result
+        } catch is NeedsFullScan {
+            scope = nil
+            removed = RecoveryPoint.Summary()
+            summary = RecoveryPoint.Summary()
+            warnings = []
+            batch = FileBatch()
+            multiLinkDirectories = []
+            var result = try attempt(elapsed: elapsed)
+            result.mode = .unoptimized(reason: "a hard link was added or removed, which the change journal cannot follow")
+            return result
+        }
+    }
+
+    private func attempt(elapsed: () -> Double) throws -> BackupResult {
         let paths = try Self.normalizedPaths(options.paths)
         let writer = try RepositoryWriter(repository: repository, stagingDirectory: stagingDirectory)
         let chunker = repository.makeChunker()
@@ -64,12 +99,14 @@ public final class Archiver {
         summary.bytesStored = statistics.bytesStored
         summary.warnings = warnings.count
         summary.durationSeconds = elapsed()
+        if scope != nil, let base = options.parent?.point.summary { combine(withParent: base) }
         let point = RecoveryPoint(
             time: options.identity.time, hostname: options.identity.hostname, username: options.identity.username,
             paths: paths, excludes: options.excludes, tags: options.tags, tree: rootID, parent: options.parent?.id,
             summary: summary)
         let stored = try repository.saveRecoveryPoint(point, item: options.item, retainUntil: options.retainUntil)
-        return BackupResult(recoveryPoint: stored, warnings: warnings, statistics: statistics)
+        return BackupResult(recoveryPoint: stored, warnings: warnings, statistics: statistics,
+                            multiLinkDirectories: multiLinkDirectories)
     }
 
     /// Absolute, without "." or "..", without trailing slashes, and without paths inside another one.
@@ -99,7 +136,7 @@ public final class Archiver {
         if parts.isEmpty {
             let directory = try openSource(path)
             rootDevice = try directory.status().device
-            try scan(directory, into: root, path: [], pool: pool)
+            try descend(directory, into: root, path: [], pool: pool)
             return
         }
         for (position, part) in parts.enumerated() {
@@ -127,8 +164,9 @@ public final class Archiver {
                 let child = pending.child(named: name, node: makeNode(name, fileStatus, path: Array(prefix.utf8), xattrs: nil),
                                           previous: subtree(of: previous?.node(named: name)))
                 summary.directories += 1
+                if scope != nil { removed.directories += 1 }
                 let directory = try openSource(prefix)
-                try scan(directory, into: child, path: Array(prefix.utf8), pool: pool)
+                try descend(directory, into: child, path: Array(prefix.utf8), pool: pool)
             } else {
                 let parentPath = String(prefix.dropLast(part.count + 1))
                 let parentDirectory = try openSource(parentPath.isEmpty ? "/" : parentPath)
@@ -144,17 +182,17 @@ public final class Archiver {
     }
 
     /// The previous tree of a directory node, with its id.
-    private func subtree(of node: Node?) -> (Tree?, BlobID?) {
+    func subtree(of node: Node?) -> (Tree?, BlobID?) {
         guard let id = node?.subtree else { return (nil, nil) }
         return ((try? reader.loadTree(id)), id)
     }
 
-    private func warn(_ path: [UInt8], _ message: String) {
+    func warn(_ path: [UInt8], _ message: String) {
         warnings.append(BackupWarning(path: FileName.printable(path), message: message))
     }
 
     /// Lists one directory and handles each entry; recurses into subdirectories.
-    private func scan(_ directory: borrowing Directory, into pending: PendingDirectory, path: [UInt8],
+    func scan(_ directory: borrowing Directory, into pending: PendingDirectory, path: [UInt8],
                       pool: WorkerPool<FileSaver>) throws {
         let entries: [[UInt8]]
         do { entries = try directory.entries() } catch {
@@ -163,6 +201,8 @@ public final class Archiver {
         }
         defer { pending.previous = nil }
         if entries.count != pending.previousCount { pending.modified = true }
+        let relisted = scope != nil ? pending.previous : nil
+        if let relisted { subtractEntries(of: relisted) }
         for name in entries {
             let full = path + [UInt8(ascii: "/")] + name
             if excludes.excludes(path: full, name: name) { continue }
@@ -173,12 +213,19 @@ public final class Archiver {
             }
             try addEntry(name, status: status, in: directory, into: pending, path: full, pool: pool)
         }
+        if let relisted { try subtractLeftSubtrees(of: relisted, continued: pending.continued) }
     }
 
     private func addEntry(_ name: [UInt8], status: FileStatus, in directory: borrowing Directory,
                           into pending: PendingDirectory, path: [UInt8], pool: WorkerPool<FileSaver>) throws {
         let previous = pending.previous?.node(named: name)
         let sameStatus = previous.map { $0.hasSameStatus(as: status) } ?? false
+        if status.kind == .regular, status.linkCount > 1 {
+            // The journal names the directory a link was made or removed in, not the other names of the file.
+            if scope != nil, previous?.links != status.linkCount { throw NeedsFullScan() }
+            let parent = Array(path[..<(path.lastIndex(of: UInt8(ascii: "/")) ?? 0)])
+            multiLinkDirectories.insert(parent.isEmpty ? "/" : String(decoding: parent, as: UTF8.self))
+        }
         if let previous, previous.isUnchanged(comparedTo: status) {
             summary.files += 1
             summary.bytes += status.size
@@ -221,10 +268,22 @@ public final class Archiver {
             }
         case .directory:
             summary.directories += 1
+            // Optimized mode: a directory the journal does not name, with nothing named below it, is the same
+            // directory (same inode) as in the parent, so its tree is taken as it was, without being read.
+            let sameDirectory = previous.map { $0.kind == .directory && $0.inode == status.inode } ?? false
+            if let scope, sameDirectory, let id = previous?.subtree, !scope.mustVisit(path) {
+                node.subtree = id
+                pending.continued.insert(name)
+                if node != previous { pending.modified = true }
+                pending.nodes.append(node)
+                return
+            }
             var comparable = previous
             comparable?.subtree = nil
             if node != comparable { pending.modified = true }
-            let (previousTree, previousID) = subtree(of: previous)
+            let continuing = scope == nil || sameDirectory
+            if scope != nil, continuing, previous != nil { pending.continued.insert(name) }
+            let (previousTree, previousID) = subtree(of: continuing ? previous : nil)
             let child = PendingDirectory(previous: previousTree, id: previousID)
             pending.nodes.append(node)
             pending.children.append((pending.nodes.count - 1, child))
@@ -238,7 +297,7 @@ public final class Archiver {
                 child.modified = true
                 return
             }
-            try scan(opened, into: child, path: path, pool: pool)
+            try descend(opened, into: child, path: path, pool: pool)
         case .symlink:
             summary.otherEntries += 1
             do { node.linkTarget = try directory.readLink(name) } catch {
@@ -255,7 +314,7 @@ public final class Archiver {
         }
     }
 
-    private func makeNode(_ name: [UInt8], _ status: FileStatus, path: [UInt8], xattrs: [ExtendedAttribute]?) -> Node {
+    func makeNode(_ name: [UInt8], _ status: FileStatus, path: [UInt8], xattrs: [ExtendedAttribute]?) -> Node {
         var node = Node(name: name, kind: NodeKind(rawValue: status.kind.rawValue)!)
         FileSaver.update(&node, from: status)
         node.rdev = status.rdev

@@ -19,6 +19,13 @@ public struct BackupOptions: Sendable {
     public var item: BackupItem = .filesAndFolders
     /// Keep the recovery point at least until then (RFC 3339), on a store that applies retention (the vault).
     public var retainUntil: String?
+    /// Optimized mode: the directories (absolute paths) the change journal says changed since the parent point
+    /// was started. Only they are listed; every other directory is taken from the parent as it was. Nil:
+    /// unoptimized mode, every directory is listed and every entry compared with the parent.
+    public var changedDirectories: Set<String>?
+    /// Directories that held files with more than one link at the parent point (`BackupResult.multiLinkDirectories`):
+    /// in optimized mode they are always listed, since a write through another link changes their files unseen.
+    public var multiLinkDirectories: Set<String> = []
     /// Live figures and the cancel switch; nil when nobody watches.
     public var progress: BackupProgress?
 
@@ -42,6 +49,18 @@ public struct BackupResult: Sendable {
     public var recoveryPoint: StoredRecoveryPoint
     public var warnings: [BackupWarning]
     public var statistics: RepositoryWriter.Statistics
+    /// Whether the journal's directories were enough, or why every directory was listed.
+    public var mode: BackupMode = .unoptimized(reason: "")
+    /// Directories holding files with more than one link: the next optimized backup lists them again.
+    public var multiLinkDirectories: Set<String> = []
+}
+
+/// How a backup found what changed.
+public enum BackupMode: Sendable, Equatable {
+    /// Only the directories the change journal named were listed.
+    case optimized
+    /// Every directory was listed and every entry compared with the parent point, for the reason given.
+    case unoptimized(reason: String)
 }
 
 /// Picks the recovery point to compare with: the newest one of the same host and the same paths.

@@ -15,6 +15,9 @@ final class PendingDirectory {
     let previousCount: Int
     /// Something differs from the previous tree (or there is none): the tree must be encoded anew.
     var modified: Bool
+    /// Optimized mode: names of the previous tree's subdirectories carried on (taken as they were, or walked
+    /// further); the subtrees of the others are gone from the backup and leave the parent's figures.
+    var continued: Set<[UInt8]> = []
 
     init(previous: Tree?, id: BlobID? = nil) {
         self.previous = previous
