@@ -61,7 +61,8 @@ struct AgentRecoveryTests {
         #expect(catalog.first?.size == Int64(firstReport.bytesProtected))
 
         let (_, report) = try await after.backUp()
-        #expect(report.filesUnchanged == 2 && report.filesNew == 0 && report.modeReason?.hasPrefix("no change journal") == true)
+        #expect(report.filesUnchanged == 2 && report.filesNew == 0 && report.mode == "unoptimized"
+            && report.modeReason?.hasPrefix("first backup of this item on this machine") == true, "\(report.modeReason ?? "")")
         #expect(report.bytesUploaded < 64 << 10, "uploaded \(report.bytesUploaded) bytes: a full re-upload would be over 1 MiB")
         #expect(try after.service.recoveryPoints(machine: nil, passphrase: nil).count == 2)
         withExtendedLifetime(before) {}

@@ -21,12 +21,15 @@ public struct ItemJournalMark: Codable, Sendable, Equatable {
     public var outcome: Outcome
     /// The goal's sources and exclusions it ran with; another goal means another tree to compare.
     public var goalFingerprint: String
+    /// The recovery point it made, which the next optimized backup must start from.
+    public var recoveryPoint: String?
 
-    public init(journalID: String?, sequence: Int64, outcome: Outcome, goalFingerprint: String) {
+    public init(journalID: String?, sequence: Int64, outcome: Outcome, goalFingerprint: String, recoveryPoint: String? = nil) {
         self.journalID = journalID
         self.sequence = sequence
         self.outcome = outcome
         self.goalFingerprint = goalFingerprint
+        self.recoveryPoint = recoveryPoint
     }
 }
 
@@ -43,14 +46,19 @@ public enum BackupModeRules {
     ///   - journal: the journal's state now.
     ///   - goalFingerprint: the sources and exclusions of this backup.
     ///   - pendingReason: a reason recorded for the item by something else (the agent died during its last backup).
+    ///   - parent: the recovery point the backup compares with, when the caller knows it; it must be the one the
+    ///     mark's backup made.
     public static func decide(mark: ItemJournalMark?, journal: JournalStatus, goalFingerprint: String,
-                              pendingReason: String? = nil) -> ModeDecision {
-        guard let mark else { return .unoptimized(reason: "first backup of this item: every file is read") }
+                              pendingReason: String? = nil, parent: String? = nil) -> ModeDecision {
+        guard let mark else { return .unoptimized(reason: "first backup of this item on this machine: every file is compared") }
         if let pendingReason { return .unoptimized(reason: pendingReason) }
         switch mark.outcome {
         case .failed: return .unoptimized(reason: "the previous backup of this item failed")
         case .cancelled: return .unoptimized(reason: "the previous backup of this item was cancelled")
         case .succeeded: break
+        }
+        if let parent, mark.recoveryPoint != parent {
+            return .unoptimized(reason: "the latest recovery point in the vault is not the one this machine's last backup made")
         }
         guard mark.goalFingerprint == goalFingerprint else {
             return .unoptimized(reason: "the backup goal's sources or exclusions changed since the last backup")

@@ -29,6 +29,7 @@ extension AgentService {
             }
             try goals.save(goal)
         }
+        journal.watch(paths: goal.paths + goal.volumes)
         worker.wake()
     }
 

@@ -12,6 +12,11 @@ extension AgentService {
                 notify(.jobFailed(job.id), "The \(job.kind.rawValue) of \(job.itemName) (job \(job.id)) failed: \(job.failureReason ?? "")")
             }
         }
+        if let goal = try? goals.goal()?.goal { journal.start(paths: goal.paths + goal.volumes) } else { journal.start(paths: []) }
+        if case .unavailable(let reason) = journal.status() {
+            log("no change journal (\(reason)): every backup compares every file with the previous recovery point")
+        }
+        defer { journal.stop() }
         worker.start { [self] in workerLoop() }
         let scheduler = Scheduler(database: database, clock: clock)
         let worker = self.worker

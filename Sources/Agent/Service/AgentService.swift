@@ -23,6 +23,8 @@ public final class AgentService: Sendable {
     let repositories: RepositoryCache
     let worker: Worker
     let notifier: Notifier
+    /// Which directories changed since each item's last backup (optimized mode); runs while `run()` does.
+    public let journal: ChangeJournal
 
     /// Opens (creating if needed) the state directory and its database. Nothing runs until `run()`.
     public init(configuration: AgentConfiguration, clock: @escaping Clock) throws {
@@ -42,6 +44,7 @@ public final class AgentService: Sendable {
         repositories = RepositoryCache(clock: clock)
         worker = Worker()
         notifier = Notifier()
+        journal = ChangeJournal(database: database, ignoring: [configuration.stateDirectory, configuration.cacheDirectory])
     }
 
     // MARK: Shared helpers

@@ -53,6 +53,21 @@ public enum AgentDatabase {
                 CREATE INDEX recovery_points_by_item ON recovery_points (item_kind, item_name, time);
                 """)
         }
+        migrator.register("agent-2-change-journal") { db in
+            try db.execute(
+                """
+                ALTER TABLE items ADD COLUMN journal_mark TEXT;
+                ALTER TABLE items ADD COLUMN multilink_directories TEXT NOT NULL DEFAULT '[]';
+                CREATE TABLE journal_changes (
+                    journal_id TEXT NOT NULL,
+                    directory TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    PRIMARY KEY (journal_id, directory)
+                );
+                CREATE INDEX journal_changes_by_sequence ON journal_changes (journal_id, sequence);
+                CREATE TABLE journal_overflows (journal_id TEXT NOT NULL, sequence INTEGER NOT NULL);
+                """)
+        }
         return migrator
     }
 }

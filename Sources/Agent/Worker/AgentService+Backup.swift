@@ -8,7 +8,6 @@ import Repository
 import VaultClient
 
 extension AgentService {
-    static let noJournalReason = "no change journal yet: every file's metadata was compared with the previous recovery point"
     static let firstBackupReason = "first backup of this item: every file was read"
 
     func runBackup(_ job: JobRecord, _ running: RunningJob) throws -> JobReport {
@@ -36,8 +35,6 @@ extension AgentService {
         let repository = try Self.mapping { try Repository.open(store: store, masterKey: key) }
         let item = BackupItem(kind: job.itemKind, name: job.itemName)
         let parent = try parentPoint(of: item, session: session, repository: repository)
-        let reason = try goals.unoptimizedReason(kind: item.kind, name: item.name)
-            ?? (parent == nil ? Self.firstBackupReason : Self.noJournalReason)
         running.setEstimate(parent?.point.summary.bytes)
 
         var options = BackupOptions(paths: paths, identity: identity(), threads: configuration.workerThreads)
@@ -47,9 +44,43 @@ extension AgentService {
         options.item = item
         options.retainUntil = parameters.retainUntil
         options.progress = running.backup
+
+        // The mode, as MARS decides it: the journal's mark is taken before anything is read, so a change made while
+        // this backup runs is the next one's to see.
+        let fingerprint = Self.fingerprint(paths: paths, excludes: options.excludes, oneFileSystem: options.oneFileSystem)
+        let previousMark = try goals.journalMark(kind: item.kind, name: item.name)
+        let start = journal.mark()
+        let decision = parent == nil
+            ? ModeDecision.unoptimized(reason: Self.firstBackupReason)
+            : BackupModeRules.decide(mark: previousMark, journal: journal.status(), goalFingerprint: fingerprint,
+                                     pendingReason: try goals.unoptimizedReason(kind: item.kind, name: item.name), parent: parent?.id)
+        var reason = ""
+        switch decision {
+        case .optimized(let since):
+            options.changedDirectories = try journal.changedDirectories(since: since)
+            options.multiLinkDirectories = try goals.multiLinkDirectories(kind: item.kind, name: item.name)
+        case .unoptimized(let why):
+            reason = why
+        }
+        func record(_ outcome: ItemJournalMark.Outcome, point: String?, multiLink: Set<String>?) {
+            let mark = ItemJournalMark(journalID: outcome == .succeeded ? start.id : previousMark?.journalID,
+                                       sequence: outcome == .succeeded ? start.sequence : previousMark?.sequence ?? 0,
+                                       outcome: outcome, goalFingerprint: fingerprint, recoveryPoint: point ?? previousMark?.recoveryPoint)
+            try? goals.setJournalMark(mark, multiLinkDirectories: multiLink, kind: item.kind, name: item.name)
+        }
         let started = clock()
-        let result = try Archiver(repository: repository, options: options, stagingDirectory: cache)
-            .run(elapsed: { self.clock().timeIntervalSince(started) })
+        let result: BackupResult
+        do {
+            result = try Archiver(repository: repository, options: options, stagingDirectory: cache)
+                .run(elapsed: { self.clock().timeIntervalSince(started) })
+        } catch {
+            record(error is BackupCancelled ? .cancelled : .failed, point: nil, multiLink: nil)
+            throw error
+        }
+        record(.succeeded, point: result.recoveryPoint.id, multiLink: result.multiLinkDirectories)
+        if let id = start.id, let oldest = try? goals.oldestJournalSequence(journal: id) { try? journal.prune(keepingAfter: oldest) }
+        if case .unoptimized(let why) = result.mode, !why.isEmpty { reason = why }
+        let mode = result.mode == .optimized ? "optimized" : "unoptimized"
 
         repositories.remove(RepositoryCache.own)
         try goals.clearUnoptimizedReason(kind: item.kind, name: item.name)
@@ -59,10 +90,15 @@ extension AgentService {
         }
         let summary = result.recoveryPoint.point.summary
         return JobReport(
-            mode: "unoptimized", modeReason: reason, recoveryPoint: result.recoveryPoint.id, filesNew: summary.filesNew,
+            mode: mode, modeReason: mode == "optimized" ? nil : reason, recoveryPoint: result.recoveryPoint.id, filesNew: summary.filesNew,
             filesChanged: summary.filesChanged, filesUnchanged: summary.filesUnchanged, bytesProtected: summary.bytes,
             bytesNew: result.statistics.bytesAdded, bytesUploaded: store.statistics.bytesSent,
             warnings: result.warnings.map(\.description))
+    }
+
+    /// What the journal's mark depends on besides time: another set of sources or exclusions is another tree.
+    static func fingerprint(paths: [String], excludes: [String], oneFileSystem: Bool) -> String {
+        (paths.sorted() + ["--"] + excludes.sorted() + [oneFileSystem ? "one-file-system" : ""]).joined(separator: "\u{0}")
     }
 
     /// The newest live recovery point of the item in the vault that this repository can read: what the backup
