@@ -86,8 +86,8 @@ struct AgentRecoveryTests {
         let deadline = Date().addingTimeInterval(30)
         // Past the first 16 MiB pack: it is on its way to the vault (throttled) when the cancel comes.
         while Date() < deadline, (agent.service.progress(of: job.id)?.bytesRead ?? 0) < 18 << 20 { try await Task.sleep(for: .milliseconds(5)) }
-        let progress = try #require(agent.service.progress(of: job.id),
-                                    "the job is \(try agent.service.job(job.id).state): \(try agent.service.job(job.id).failureReason ?? "")")
+        let status = try agent.service.job(job.id)
+        let progress = try #require(agent.service.progress(of: job.id), "the job is \(status.state): \(status.failureReason ?? "")")
         #expect(progress.filesScanned > 0 && progress.bytesRead > 0)
         try agent.service.cancel(job.id)
         let cancelled = try await agent.waitForJob(job.id)
