@@ -89,7 +89,8 @@ extension AgentPages {
     /// Puts a refusal of the service next to the field it names (when the form has it), else above the form.
     static func record(_ error: AgentError, in check: inout FormValidation, fields: Set<String>) {
         let message = Self.sentence(error.message)
-        if let field = error.field, fields.contains(field) {
+        let aliases = ["securityPIN": "pin", "target": "alternatePath", "retainUntil": "retainUntil"]
+        if let field = error.field.map({ aliases[$0] ?? $0 }), fields.contains(field) {
             check.fail(field, message)
         } else if error.code == .wrongPassphrase, fields.contains("passphrase") {
             check.fail("passphrase", message)
