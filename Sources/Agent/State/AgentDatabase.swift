@@ -1,7 +1,8 @@
 /// AgentDatabase opens the agent's SQLite file and brings its schema up to date with named, forward-only migrations.
 import SQLiteDB
 
-/// The agent's state: the backup goal (in settings), its items, jobs. A cache of what the vault holds plus the agent's own history;
+/// The agent's state: the backup goal and the settings (in `settings`), the goal's items, jobs with their reports, and
+/// the catalog of this machine's recovery points (rebuilt from the vault at registration). A cache of what the vault holds plus the agent's own history;
 /// deleting it loses job history, never backed-up data.
 public enum AgentDatabase {
     /// Opens (creating if needed) and migrates the database at `path`.
@@ -36,10 +37,20 @@ public enum AgentDatabase {
                     started_at REAL,
                     finished_at REAL,
                     failure_reason TEXT,
-                    parameters TEXT NOT NULL DEFAULT '{}'
+                    parameters TEXT NOT NULL DEFAULT '{}',
+                    report TEXT
                 );
                 CREATE INDEX jobs_by_state ON jobs (state);
                 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE recovery_points (
+                    id TEXT PRIMARY KEY,
+                    item_kind TEXT NOT NULL,
+                    item_name TEXT NOT NULL,
+                    time REAL NOT NULL,
+                    size INTEGER NOT NULL,
+                    retain_until REAL
+                );
+                CREATE INDEX recovery_points_by_item ON recovery_points (item_kind, item_name, time);
                 """)
         }
         return migrator

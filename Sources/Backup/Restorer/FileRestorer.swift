@@ -53,16 +53,27 @@ final class FileRestorer: PoolWorker {
     private let restorePermissions: Bool
     private let umask: UInt32
     private let isRoot: Bool
+    private let progress: RestoreProgress?
 
-    init(reader: BlobReader, restorePermissions: Bool, umask: UInt32) {
+    init(reader: BlobReader, restorePermissions: Bool, umask: UInt32, progress: RestoreProgress?) {
         self.reader = reader
+        self.progress = progress
         self.restorePermissions = restorePermissions
         self.umask = umask
         isRoot = geteuid() == 0
     }
 
     func process(_ batch: RestoreBatch) throws {
-        for job in batch.jobs { restore(job) }
+        for job in batch.jobs {
+            // A cancelled restore leaves the rest of the batch unwritten; the restorer reports the cancel.
+            if progress?.isCancelled == true {
+                job.warning = "not restored: the restore was cancelled"
+                continue
+            }
+            progress?.started(job.displayPath)
+            restore(job)
+            if job.warning == nil { progress?.finishedFile() }
+        }
     }
 
     private func restore(_ job: RestoreJob) {
@@ -116,6 +127,7 @@ final class FileRestorer: PoolWorker {
                 offset += count
                 position += UInt64(count)
                 job.written += UInt64(count)
+                progress?.wrote(bytes: count)
                 if position == range.upperBound {
                     current = ranges.next()
                     position = current?.lowerBound ?? position

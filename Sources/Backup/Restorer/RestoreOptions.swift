@@ -22,6 +22,8 @@ public struct RestoreOptions: Sendable {
     /// The "YYYY-MM-DD HH-MM" stamp of copies made under `.copy`; the caller reads the clock.
     public var copyStamp: String
     public var threads: Int
+    /// Live figures and the cancel switch; nil when nobody watches.
+    public var progress: RestoreProgress?
 
     public init(target: String, copyStamp: String, threads: Int) {
         self.target = target

@@ -59,8 +59,9 @@ public final class Restorer {
         let repository = self.repository
         let permissions = options.restorePermissions
         let umask = self.umask
+        let progress = options.progress
         let pool = WorkerPool(threads: options.threads, capacity: 8) {
-            FileRestorer(reader: repository.makeBlobReader(), restorePermissions: permissions, umask: umask)
+            FileRestorer(reader: repository.makeBlobReader(), restorePermissions: permissions, umask: umask, progress: progress)
         }
         do {
             try restore(tree: try reader.loadTree(rootID), into: root, pool: pool)
@@ -70,6 +71,7 @@ public final class Restorer {
             throw error
         }
         try pool.finish()
+        try options.progress?.checkCancelled()
         for job in jobs {
             if let warning = job.warning {
                 result.warnings.append(BackupWarning(path: job.displayPath, message: warning))
@@ -93,6 +95,7 @@ public final class Restorer {
 
     private func restore(tree: Tree, into parent: SharedDirectory, pool: WorkerPool<FileRestorer>) throws {
         for node in tree.nodes {
+            try options.progress?.checkCancelled()
             let components = parent.components + [node.name]
             let decision = filter.decide(components)
             if decision == .skip { continue }

@@ -1,0 +1,89 @@
+/// MountTable reads the machine's mounted filesystems (/proc/self/mounts): the volumes a goal can protect, and which
+/// filesystem a folder is on, so the cache folder can be kept off networks and removable disks.
+import FileIO
+import Foundation
+import Glibc
+
+/// One mounted filesystem.
+public struct Mount: Sendable, Equatable {
+    public var device: String
+    public var mountPoint: String
+    public var type: String
+
+    public init(device: String, mountPoint: String, type: String) {
+        self.device = device
+        self.mountPoint = mountPoint
+        self.type = type
+    }
+
+    /// Filesystems reached over a network: a cache folder there would make every pack cross the network twice.
+    public var isNetwork: Bool {
+        ["nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "9p", "afs", "ceph", "glusterfs"].contains(type)
+            || type.hasPrefix("fuse.") || type == "fuse"
+    }
+
+    /// Kernel and memory filesystems, not volumes a user protects.
+    var isVirtual: Bool {
+        ["proc", "sysfs", "devtmpfs", "devpts", "tmpfs", "cgroup", "cgroup2", "securityfs", "pstore", "debugfs", "tracefs",
+         "mqueue", "hugetlbfs", "configfs", "fusectl", "binfmt_misc", "autofs", "bpf", "efivarfs", "rpc_pipefs", "nsfs",
+         "overlay", "squashfs", "ramfs"].contains(type)
+    }
+}
+
+public enum MountTable {
+    /// Parses the text of /proc/self/mounts (octal escapes such as \040 for a space decoded).
+    public static func parse(_ text: String) -> [Mount] {
+        text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3 else { return nil }
+            return Mount(device: unescape(fields[0]), mountPoint: unescape(fields[1]), type: String(fields[2]))
+        }
+    }
+
+    /// The machine's mounts now.
+    public static func current() -> [Mount] {
+        guard let bytes = try? FileIO.readFile("/proc/self/mounts") else { return [] }
+        return parse(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The mount `path` is on: the longest mount point that is `path` or a parent of it (the last one mounted wins).
+    public static func mount(containing path: String, in mounts: [Mount]) -> Mount? {
+        var best: Mount?
+        for mount in mounts {
+            let point = mount.mountPoint
+            let inside = point == "/" || path == point || path.hasPrefix(point + "/")
+            if inside, point.count >= (best?.mountPoint.count ?? -1) { best = mount }
+        }
+        return best
+    }
+
+    /// Whether the block device behind `device` (/dev/sdb1, /dev/mmcblk0p1) is removable, from /sys/block/*/removable.
+    public static func isRemovable(device: String, sysBlock: String = "/sys/block") -> Bool {
+        guard device.hasPrefix("/dev/") else { return false }
+        var name = String(device.dropFirst(5))
+        if let resolved = realpath(device, nil) {
+            name = String(String(cString: resolved).split(separator: "/").last ?? Substring(name))
+            free(resolved)
+        }
+        // A partition's disk is the /sys/block entry its name starts with (sdb1 → sdb, mmcblk0p1 → mmcblk0).
+        let disks = (try? FileIO.listDirectory(sysBlock)) ?? []
+        guard let disk = disks.filter({ name.hasPrefix($0) }).max(by: { $0.count < $1.count }),
+              let flag = try? FileIO.readFile("\(sysBlock)/\(disk)/removable") else { return false }
+        return flag.first == UInt8(ascii: "1")
+    }
+
+    private static func unescape(_ field: Substring) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(field.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "\\"), iterator.count >= 3,
+               let value = UInt8(String(decoding: iterator.prefix(3), as: UTF8.self), radix: 8) {
+                bytes.append(value)
+                iterator = iterator.dropFirst(3)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
