@@ -3,22 +3,25 @@ import HTTPServer
 
 /// Routes a request to the JSON API or to the portal.
 ///
-/// The API authenticates each request with its token; the portal's sign-in never applies to /api/.
+/// The API authenticates each request with its bearer token; the portal's sign-in, sessions and CSRF never apply
+/// to /api/, and the API never sees a portal path.
 public struct AgentFrontDoor: Sendable {
     /// The portal answering every path outside /api/.
     public let portal: AgentPortal
+    /// The JSON API under /api/v1.
+    public let api: AgentAPI
 
-    /// - Parameter portal: the portal (its service also backs the API).
-    public init(portal: AgentPortal) {
+    /// - Parameters:
+    ///   - portal: the portal.
+    ///   - api: the JSON API over the same service.
+    public init(portal: AgentPortal, api: AgentAPI) {
         self.portal = portal
+        self.api = api
     }
 
     /// Answers one request; never throws.
     public func handle(_ request: Request) async -> Response {
-        if request.path == "/api" || request.path.hasPrefix("/api/") {
-            return Response(status: 404, headers: ["Content-Type": "application/json"],
-                            body: Array(#"{"error":{"code":"notFound","message":"the JSON API is not part of this build yet; use the portal"}}"#.utf8))
-        }
+        if AgentAPI.handles(path: request.path) { return await api.handle(request) }
         return await portal.handle(request)
     }
 }

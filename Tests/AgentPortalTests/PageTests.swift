@@ -57,7 +57,7 @@ struct PageTests {
         #expect(forged.status == 403)
         #expect(harness.agent.registration() != nil, "the server is still registered")
         let api = try await browser.get("/api/v1/status")
-        #expect(api.status == 404 && api.header("Content-Type") == "application/json", "/api/ is the API's, not the portal's")
+        #expect(api.status == 401 && api.header("WWW-Authenticate") != nil, "/api/ is the API's (a bearer token), not the portal's session")
     }
 
     @Test("unregistering needs the server's name typed, then forgets the registration")

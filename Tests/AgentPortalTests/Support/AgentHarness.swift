@@ -58,7 +58,7 @@ final class AgentHarness: @unchecked Sendable {
         portal = try AgentPortal(service: agent, resources: Resources(root: checkout), hasher: PasswordHasher(logN: 4, r: 1, p: 1),
                                  clock: { Date() })
         setupToken = try portal.prepareSetup() ?? ""
-        let frontDoor = AgentFrontDoor(portal: portal)
+        let frontDoor = AgentFrontDoor(portal: portal, api: AgentAPI(service: agent, tokens: try APITokens(stateDirectory: directory + "/agent")))
         var serverConfiguration = Server.Configuration()
         serverConfiguration.maxBodySize = 16 << 20
         server = try Server(configuration: serverConfiguration) { await frontDoor.handle($0) }
