@@ -102,10 +102,18 @@ extension AgentPages {
         var check = check
         let searching = !wizard.pattern.trimmingCharacters(in: .whitespaces).isEmpty
         var entries: [BrowseEntry] = []
+        var wizard = wizard
         do {
             entries = searching
                 ? try service.search(machine: wizard.sourceMachine, passphrase: wizard.sourcePassphrase, point: point.id, pattern: wizard.pattern)
                 : try service.browse(machine: wizard.sourceMachine, passphrase: wizard.sourcePassphrase, point: point.id, path: wizard.path)
+            // A point of /srv/www starts at "/" with one folder per level: open the way down to where the data is.
+            var levels = 0
+            while !searching, request.form["open"] == nil, entries.count == 1, entries[0].kind == "directory", levels < 32 {
+                wizard.path = entries[0].path
+                entries = try service.browse(machine: wizard.sourceMachine, passphrase: wizard.sourcePassphrase, point: point.id, path: wizard.path)
+                levels += 1
+            }
         } catch let error as AgentError where error.code != .io {
             Self.record(error, in: &check, fields: ["pattern"])
         }
