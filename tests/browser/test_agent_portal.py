@@ -222,7 +222,7 @@ def back_up_and_watch(browser, label):
     while time.monotonic() < deadline:
         try:
             percent = browser.find_element(By.ID, f"job-{job}-percent").text
-            if re.fullmatch(r"([1-9]|[1-9]\d)%", percent) and not any(re.fullmatch(r"([1-9]|[1-9]\d)%", p) for p in seen):
+            if percent != "100%" and not seen - {"100%"}:
                 shot(browser, f"{label}-job-running")
             seen.add(percent)
             if browser.find_elements(By.ID, "report"):

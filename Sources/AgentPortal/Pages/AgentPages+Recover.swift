@@ -92,7 +92,7 @@ extension AgentPages {
             "calendar": ["title": calendar.title, "previous": calendar.previous, "next": calendar.next, "weeks": calendar.weeks.map { ["days": $0] }],
             "times": times.map { ["id": $0.id, "time": RecoveryCalendar.timeOfDay($0.time), "size": Format.size($0.size),
                                   "checked": $0.id == wizard.point,
-                                  "retain": $0.retainUntil.map { "kept until " + Format.date($0) } ?? ""] },
+                                  "retain": $0.retainUntil.map { "kept until " + Format.date($0) as Any } ?? false] },
             "hasTimes": !times.isEmpty, "pointCount": ofItem.count,
         ], status: status)
     }

@@ -66,7 +66,7 @@ extension AgentPages {
         return try request.page("agent/schedule", title: "Schedule backup", [
             "form": form.check.context, "saved": saved,
             "paths": form.paths, "hasPaths": !form.paths.isEmpty,
-            "browse": browse, "crumbs": Self.crumbs(browse), "parent": browse == "/" ? "" : (browse as NSString).deletingLastPathComponent,
+            "browse": browse, "crumbs": Self.crumbs(browse), "parent": browse == "/" ? false as Any : (browse as NSString).deletingLastPathComponent as Any,
             "entries": entries, "emptyFolder": entries.isEmpty && browseError.isEmpty, "browseError": browseError,
             "hasBrowseError": !browseError.isEmpty,
             "volumes": volumes.map { ["mountPoint": $0.mountPoint, "device": $0.device, "type": $0.type,

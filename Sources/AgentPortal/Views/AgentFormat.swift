@@ -51,7 +51,7 @@ enum AgentFormat {
         let duration = job.startedAt.flatMap { start in end.map { Format.duration(.seconds(max(0, $0.timeIntervalSince(start)))) } }
         return [
             "id": job.id, "href": "/jobs/\(job.id)", "kind": job.kind == .backup ? "Backup" : "Restore",
-            "item": job.itemName, "itemKind": kind(job.itemKind) == job.itemName ? "" : kind(job.itemKind), "trigger": job.trigger == .scheduled ? "Scheduled" : "Manual",
+            "item": job.itemName, "itemKind": kind(job.itemKind), "hasItemKind": kind(job.itemKind) != job.itemName, "trigger": job.trigger == .scheduled ? "Scheduled" : "Manual",
             "state": job.state.label, "badge": badge(job.state), "finished": job.state.isFinished,
             "active": !job.state.isFinished, "cancellable": job.state == .queued || job.state == .running,
             "created": time(job.createdAt, now: now), "started": time(job.startedAt, now: now, never: "not yet"),
