@@ -14,7 +14,8 @@ struct Catalog: Sendable {
         let now = clock().timeIntervalSince1970
         try database.write { db in
             try db.execute("DELETE FROM recovery_points")
-            for point in points {
+            // The vault lists newest first; inserted oldest first, the row id breaks ties of time.
+            for point in points.reversed() {
                 try insert(point, db)
             }
             for item in items {
@@ -25,11 +26,13 @@ struct Catalog: Sendable {
     }
 
     /// Replaces the points of one item with the vault's listing of it (after a backup: the new point, and the
-    /// ones the vault's retention expired gone).
-    func refresh(kind: String, name: String, from points: [RecoveryPointSummary]) throws {
+    /// ones the vault's retention expired gone). The vault lists whole seconds; `made` gives the new point's exact
+    /// time, so two backups within a second still sort right.
+    func refresh(kind: String, name: String, from points: [RecoveryPointSummary], made: (id: String, time: Date)) throws {
         try database.write { db in
             try db.execute("DELETE FROM recovery_points WHERE item_kind = ? AND item_name = ?", [.text(kind), .text(name)])
-            for point in points where point.item.kind == kind && point.item.name == name { try insert(point, db) }
+            for point in points.reversed() where point.item.kind == kind && point.item.name == name { try insert(point, db) }
+            try db.execute("UPDATE recovery_points SET time = ? WHERE id = ?", [.real(made.time.timeIntervalSince1970), .text(made.id)])
         }
     }
 
@@ -43,7 +46,7 @@ struct Catalog: Sendable {
 
     /// Every point, newest first.
     func points() throws -> [RecoveryPointInfo] {
-        try database.query("SELECT * FROM recovery_points ORDER BY time DESC, id").map(Self.info)
+        try database.query("SELECT * FROM recovery_points ORDER BY time DESC, rowid DESC").map(Self.info)
     }
 
     /// The protected size: the newest point of each item.

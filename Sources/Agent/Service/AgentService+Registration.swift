@@ -120,7 +120,11 @@ extension AgentService {
         let store = try session(credential).objectStore(options: options)
         defer { try? store.close() }
         try Self.mapping {
-            let repository = try Repository.open(store: store, passphrase: Array(current.utf8), loadIndex: false)
+            let repository: Repository
+            do { repository = try Repository.open(store: store, passphrase: Array(current.utf8), loadIndex: false) } catch let error
+                as RepositoryError where error.code == .wrongPassphrase {
+                throw AgentError(.wrongPassphrase, field: "current", "the current passphrase is wrong: it opens none of the repository's keys")
+            }
             _ = try repository.replaceKeySlots(unlockedBy: Array(current.utf8), with: Array(new.utf8), identity: identity())
         }
         notify(.critical, "the encryption passphrase of \(credential.machineName) was changed; keep the new one safe")

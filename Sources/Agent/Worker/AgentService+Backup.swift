@@ -54,7 +54,8 @@ extension AgentService {
         repositories.remove(RepositoryCache.own)
         try goals.clearUnoptimizedReason(kind: item.kind, name: item.name)
         if let listed = try? session.recoveryPoints(item: item) {
-            try catalog.refresh(kind: item.kind, name: item.name, from: listed)
+            try catalog.refresh(kind: item.kind, name: item.name, from: listed,
+                                made: (result.recoveryPoint.id, Timestamp.parse(result.recoveryPoint.point.time) ?? clock()))
         }
         let summary = result.recoveryPoint.point.summary
         return JobReport(
@@ -68,9 +69,17 @@ extension AgentService {
     /// compares with, so a machine whose state was lost still backs up incrementally.
     private func parentPoint(of item: BackupItem, session: VaultSession, repository: Repository) throws -> StoredRecoveryPoint? {
         let listed = try Self.mapping { try session.recoveryPoints(item: item) }
+        // The vault lists whole seconds, newest first: of the points of the newest second it can read, the latest
+        // by the point's own (exact) time.
+        var candidates: [StoredRecoveryPoint] = []
+        var second: String?
         for summary in listed {
-            if let point = try? repository.recoveryPoint(id: summary.id) { return point }
+            if let second, summary.time != second { break }
+            if let point = try? repository.recoveryPoint(id: summary.id) {
+                candidates.append(point)
+                second = summary.time
+            }
         }
-        return nil
+        return candidates.max { (Timestamp.parse($0.point.time) ?? .distantPast) < (Timestamp.parse($1.point.time) ?? .distantPast) }
     }
 }

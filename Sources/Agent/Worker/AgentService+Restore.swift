@@ -32,7 +32,7 @@ extension AgentService {
         options.progress = running.restore
         let result = try Restorer(repository: repository, point: point, options: options).run()
         return JobReport(recoveryPoint: point.id, filesRestored: result.files, bytesRestored: result.bytes,
-                         warnings: result.warnings.map(\.description) + result.copies.map { "\($0): restored as a copy beside the existing entry" })
+                         warnings: result.warnings.map(\.description))
     }
 
     /// The size of the regular files under `paths` (everything when empty).
