@@ -3,9 +3,11 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= release
 BIN := .build/$(CONFIG)/haven
-# `make run`: the vault's data under the checkout, served on loopback.
+# `make run`: the vault's data and the agent's state under the checkout, both served on loopback.
 RUN_DATA := .run/vault
 RUN_LISTEN := 127.0.0.1:8441
+RUN_AGENT_STATE := .run/agent
+RUN_AGENT_LISTEN := 127.0.0.1:8442
 APT_PACKAGES := libmicrohttpd-dev libsqlite3-dev zlib1g-dev libzstd-dev libssl-dev libcmark-dev \
 	libcurl4-openssl-dev pkg-config attr acl openssl curl
 
@@ -36,12 +38,16 @@ browser-deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-## run: build, then the vault (API + portal) on loopback with a vault "Demo"; prints the portal address and setup token.
+## run: build, then the vault (with a vault "Demo") in the background and the agent in the foreground, both on loopback;
+## prints both portal addresses and setup tokens. Ctrl-C stops both.
 run: build
-	@mkdir -p $(RUN_DATA)
+	@mkdir -p $(RUN_DATA) $(RUN_AGENT_STATE)
 	@out=$$($(BIN) vault create Demo --data $(RUN_DATA) 2>&1) || echo "$$out" | grep -q "already exists" || { echo "$$out" >&2; exit 1; }
-	@echo "Vault data: $(RUN_DATA) (vault \"Demo\"). Stop with Ctrl-C."
-	exec $(BIN) vault serve --data $(RUN_DATA) --listen $(RUN_LISTEN)
+	@echo "Vault data: $(RUN_DATA) (vault \"Demo\"). Agent state: $(RUN_AGENT_STATE). Stop both with Ctrl-C."
+	@$(BIN) vault serve --data $(RUN_DATA) --listen $(RUN_LISTEN) & vault=$$!; \
+	trap 'kill -TERM $$vault 2>/dev/null; wait $$vault 2>/dev/null' EXIT; trap 'exit 0' INT TERM; \
+	for i in $$(seq 100); do curl -sk -o /dev/null https://$(RUN_LISTEN)/login && break; sleep 0.1; done; \
+	echo; $(BIN) agent serve --state $(RUN_AGENT_STATE) --listen $(RUN_AGENT_LISTEN)
 
 ## test: build, then every test (unit and end to end) against the release build, then the portal in headless Chromium.
 test: build browser-deps

@@ -1,8 +1,11 @@
 import Agent
+import AgentPortal
 import ArgumentParser
 import Dispatch
 import Foundation
 import Glibc
+import HTTPServer
+import Web
 
 /// `haven agent serve`: the agent's daemon (scheduler and worker; the portal is mounted on `--listen`), stopped
 /// gracefully by SIGTERM or SIGINT: the running job is cancelled (nothing committed, the vault stays valid) and the
@@ -25,6 +28,9 @@ struct AgentServeCommand: ParsableCommand {
     @Option(name: .long, help: "ADDR:PORT of the admin portal (default 127.0.0.1:8080).")
     var listen: String?
 
+    @Option(name: .long, help: "The folder holding the portal's templates/, Public/ and docs/ (default: found next to the program, $HAVEN_RESOURCES, /usr/share/haven).")
+    var resources: String?
+
     func run() throws {
         try runCommand {
             var settings = Settings()
@@ -32,7 +38,7 @@ struct AgentServeCommand: ParsableCommand {
             if let env = ProcessInfo.processInfo.environment["HAVEN_AGENT_STATE"], !env.isEmpty { settings.state = env }
             if let state { settings.state = state }
             if let listen { settings.listen = listen }
-            _ = try VaultServeCommand.parseListen(settings.listen)
+            let (address, port) = try VaultServeCommand.parseListen(settings.listen)
 
             // Blocked before any thread starts, so only the sigtimedwait below sees them.
             var signals = sigset_t()
@@ -51,9 +57,17 @@ struct AgentServeCommand: ParsableCommand {
                 do { try await service.run() } catch { outcome.set("\(error)") }
                 stopped.signal()
             }
+            let (server, portal) = try Self.servePortal(service, address: address, port: port, resources: resources)
             let registration = service.registration().map { "registered as \($0.machineName) with vault \($0.vaultName)" }
                 ?? "not registered yet"
             Output.line("haven agent running: state \(settings.state), \(registration)")
+            let portalAddress = "http://\(address == "0.0.0.0" ? "127.0.0.1" : address):\(server.port)/"
+            Output.line("agent portal:        \(portalAddress)")
+            Output.line("API token:           \(settings.state)/api-token")
+            if let token = try portal.prepareSetup() {
+                Output.line("setup token:         \(token)")
+                Output.line("  No administrator password is set yet: open \(portalAddress)setup, paste the token and choose one.")
+            }
             fflush(nil)
             while true {
                 var timeout = timespec(tv_sec: 1, tv_nsec: 0)
@@ -64,10 +78,36 @@ struct AgentServeCommand: ParsableCommand {
                     break
                 }
             }
+            server.stop()
             task.cancel()
             stopped.wait()
             if let failure = outcome.message { throw CommandFailure("the agent stopped: \(failure)") }
             Output.error("stopped")
+        }
+    }
+
+    /// The admin portal and the JSON API on one port: /api/ to the API (bearer token in STATE/api-token), the rest
+    /// to the portal (its own sign-in, sessions in STATE/portal.sqlite).
+    static func servePortal(_ service: AgentService, address: String, port: UInt16, resources: String?) throws -> (Server, AgentPortal) {
+        do {
+            let portal = try AgentPortal(service: service, resources: try Resources.locate(explicit: resources), configure: { configuration in
+                configuration.allowedHosts = VaultIdentity.hostNames() + (address == "0.0.0.0" ? [] : [address])
+                configuration.errorLog = { Output.error("portal: \($0)") }
+            }, clock: { Date() })
+            let api = AgentAPI(service: service, tokens: try APITokens(stateDirectory: service.configuration.stateDirectory))
+            let frontDoor = AgentFrontDoor(portal: portal, api: api)
+            var configuration = Server.Configuration(address: VaultServeCommand.serverAddress(address), port: port)
+            configuration.maxBodySize = 16 << 20
+            configuration.shutdownGracePeriod = .seconds(10)
+            return (try Server(configuration: configuration) { await frontDoor.handle($0) }, portal)
+        } catch let error as WebError {
+            throw CommandFailure("the agent portal cannot start: \(error.message)")
+        } catch let error as APITokenError {
+            throw CommandFailure("the agent's API cannot start: \(error.message)")
+        } catch let error as CommandFailure {
+            throw error
+        } catch {
+            throw CommandFailure("the agent portal cannot listen on \(address):\(port) or open STATE/portal.sqlite: \(error)")
         }
     }
 

@@ -11,6 +11,11 @@ struct BackupCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @OptionGroup var agent: AgentClientOptions
+
+    @Flag(name: .long, help: "Without --repo/--vault: wait for the agent's backup to end and exit with its result.")
+    var wait = false
+
     @Option(name: .long, help: "Worker threads (default: one per processor).")
     var threads: Int?
 
@@ -32,11 +37,11 @@ struct BackupCommand: ParsableCommand {
     @Option(name: .long, help: "With --vault: the item's kind: files, volume or system-state.")
     var itemKind = BackupItem.filesAndFolders.kind
 
-    @Option(name: .long, help: "With --vault: keep the recovery point at least until then, whatever the retention policy (e.g. 2027-01-01T00:00:00Z).")
+    @Option(name: .long, help: "With --vault or the agent: keep the recovery point at least until then, whatever the retention policy (e.g. 2027-01-01T00:00:00Z).")
     var retainUntil: String?
 
-    @Argument(help: "The files and directories to back up.")
-    var paths: [String]
+    @Argument(help: "The files and directories to back up (none without --repo/--vault: the agent backs up its backup goal).")
+    var paths: [String] = []
 
     func validate() throws {
         if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
@@ -46,9 +51,20 @@ struct BackupCommand: ParsableCommand {
             throw ValidationError("--retain-until must be a UTC time like 2027-01-01T00:00:00Z")
         }
         if global.machine != nil { throw ValidationError("a backup writes this machine's own repository; leave out --machine") }
+        if global.usesAgent {
+            let given = repositoryOnlyOptions
+            guard given.isEmpty else {
+                throw ValidationError("without --repo or --vault the agent backs up its backup goal; \(given.joined(separator: ", ")) "
+                    + "apply only to a backup into --repo or --vault")
+            }
+        } else {
+            guard !paths.isEmpty else { throw ValidationError("give the files and directories to back up") }
+            if wait { throw ValidationError("--wait follows the agent's backup; a backup into --repo or --vault always runs to its end") }
+        }
     }
 
     func run() throws {
+        if global.usesAgent { return try runThroughAgent() }
         try runCommand {
             let started = SystemClock.monotonic()
             let repository = try global.openRepository()

@@ -7,7 +7,10 @@ struct RecoveryPointsCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @OptionGroup var agent: AgentClientOptions
+
     func run() throws {
+        if global.usesAgent { return try runThroughAgent() }
         try runCommand {
             let points = try global.openRepository(loadIndex: false).recoveryPoints()
             if global.json {

@@ -16,6 +16,11 @@ struct RestoreCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @OptionGroup var agent: AgentClientOptions
+
+    @Flag(name: .long, help: "Without --repo/--vault: wait for the agent's restore to end and exit with its result.")
+    var wait = false
+
     @Option(name: .long, help: "Worker threads (default: one per processor).")
     var threads: Int?
 
@@ -36,9 +41,12 @@ struct RestoreCommand: ParsableCommand {
 
     func validate() throws {
         if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
+        if global.usesAgent, threads != nil { throw ValidationError("--threads applies to a restore from --repo or --vault; the agent chooses its own") }
+        if !global.usesAgent, wait { throw ValidationError("--wait follows the agent's restore; a restore from --repo or --vault always runs to its end") }
     }
 
     func run() throws {
+        if global.usesAgent { return try runThroughAgent() }
         try runCommand {
             let started = SystemClock.monotonic()
             let repository = try global.openRepository()

@@ -14,11 +14,11 @@ struct GlobalOptions: ParsableArguments {
                                             valueName: "state-dir"))
     var vault: String?
 
-    @Option(name: .long, help: ArgumentHelp("With --vault: another machine of the vault to read (its name or id), with its passphrase.",
+    @Option(name: .long, help: ArgumentHelp("With --vault or the agent: another machine of the vault to read (its name or id), with its passphrase.",
                                             valueName: "name-or-id"))
     var machine: String?
 
-    @Option(name: .long, help: "A file holding the passphrase (or set HAVEN_PASSWORD).")
+    @Option(name: [.long, .customLong("passphrase-file")], help: "A file holding the passphrase (or set HAVEN_PASSWORD).")
     var passwordFile: String?
 
     @Flag(name: .long, help: "Print machine-readable JSON.")
@@ -26,7 +26,7 @@ struct GlobalOptions: ParsableArguments {
 
     func validate() throws {
         if let repo, !repo.isEmpty, let vault, !vault.isEmpty { throw ValidationError("give either --repo or --vault, not both") }
-        if machine != nil && vaultStateDirectory == nil { throw ValidationError("--machine reads another machine of a vault: add --vault") }
+        if machine != nil && vaultStateDirectory == nil && !usesAgent { throw ValidationError("--machine reads another machine of a vault: add --vault") }
     }
 
     var repositoryPath: String {
