@@ -25,7 +25,7 @@ struct AgentServeCommand: ParsableCommand {
     @Option(name: .long, help: "The state directory (default /var/lib/haven/agent).")
     var state: String?
 
-    @Option(name: .long, help: "ADDR:PORT of the admin portal (default 127.0.0.1:8080).")
+    @Option(name: .long, help: "ADDR:PORT of the admin portal (default 127.0.0.1:8442).")
     var listen: String?
 
     @Option(name: .long, help: "The folder holding the portal's templates/, Public/ and docs/ (default: found next to the program, $HAVEN_RESOURCES, /usr/share/haven).")
@@ -122,7 +122,7 @@ struct AgentServeCommand: ParsableCommand {
     struct Settings {
         var state = "/var/lib/haven/agent"
         var cache: String?
-        var listen = "127.0.0.1:8080"
+        var listen = "127.0.0.1:8442"
         var hostname: String?
         var workerThreads: Int?
         var schedulerSeconds = 30
