@@ -8,14 +8,14 @@ import Testing
 @Suite("API backup goal", .serialized)
 struct APIGoalTests {
     @Test("invalid goals answer 400 naming the field; the vault's first policy needs a PIN; a stored goal reads back as sent")
-    func goal() throws {
+    func goal() async throws {
         let vault = try APILoopbackVault()
         let agent = try APITestAgent()
         let credentials = try JSONSerialization.jsonObject(with: Data(try vault.credentialsFile()))
-        #expect(try agent.call("POST", "/api/v1/registration", object: [
+        #expect(try await agent.call("POST", "/api/v1/registration", object: [
             "credentials": credentials, "machineName": "web-01", "passphrase": "a passphrase of at least sixteen",
         ]).status == 201)
-        #expect(try agent.call("GET", "/api/v1/goal").decode(AgentAPI.GoalState.self).goal == nil)
+        #expect(try await agent.call("GET", "/api/v1/goal").decode(AgentAPI.GoalState.self).goal == nil)
 
         func goal(_ change: (inout [String: Any]) -> Void) -> [String: Any] {
             var body = APITestAgent.goal(paths: ["/srv"])
@@ -38,7 +38,7 @@ struct APIGoalTests {
             ("initialBackup", goal { $0["initialBackup"] = ["mode": "by pigeon"] }),
         ]
         for (field, body) in invalid {
-            let answer = try agent.call("PUT", "/api/v1/goal", object: body)
+            let answer = try await agent.call("PUT", "/api/v1/goal", object: body)
             #expect(answer.status == 400, "\(body): \(answer.status) \(answer.errorMessage)")
             #expect(answer.errorField == field, "\(body): \(answer.errorMessage)")
         }
@@ -48,14 +48,14 @@ struct APIGoalTests {
             $0["exclusions"] = [["folder": "/srv/cache"], ["folder": "/srv", "wildcard": "*.tmp", "subfolders": false]]
             $0["schedule"] = ["frequency": "weekly", "days": ["friday", "monday"], "times": ["22:30", "06:00"], "timeZone": "Europe/Berlin"]
         }
-        let refused = try agent.call("PUT", "/api/v1/goal", object: wanted)
+        let refused = try await agent.call("PUT", "/api/v1/goal", object: wanted)
         #expect(refused.status == 403)
         #expect(refused.errorCode == "pin_required")
         #expect(refused.errorMessage.contains("security PIN"))
         wanted["securityPIN"] = try vault.pin()
-        let stored = try agent.call("PUT", "/api/v1/goal", object: wanted)
+        let stored = try await agent.call("PUT", "/api/v1/goal", object: wanted)
         #expect(stored.status == 200, "\(stored.errorMessage)")
-        let read = try #require(try agent.call("GET", "/api/v1/goal").decode(AgentAPI.GoalState.self).goal)
+        let read = try #require(try await agent.call("GET", "/api/v1/goal").decode(AgentAPI.GoalState.self).goal)
         #expect(read.paths == ["/etc", "/srv"])
         #expect(read.exclusions.count == 2)
         #expect(read.exclusions.last?.wildcard == "*.tmp" && read.exclusions.last?.subfolders == false)
@@ -67,51 +67,51 @@ struct APIGoalTests {
     }
 
     @Test("retention alone: keeping more needs no PIN, keeping fewer needs one, and without a goal there is nothing to change")
-    func retention() throws {
+    func retention() async throws {
         let vault = try APILoopbackVault()
         let agent = try APITestAgent()
         let credentials = try JSONSerialization.jsonObject(with: Data(try vault.credentialsFile()))
-        #expect(try agent.call("POST", "/api/v1/registration", object: [
+        #expect(try await agent.call("POST", "/api/v1/registration", object: [
             "credentials": credentials, "machineName": "web-01", "passphrase": "a passphrase of at least sixteen",
         ]).status == 201)
-        let none = try agent.call("PUT", "/api/v1/goal/retention", object: ["daily": 1, "weekly": 1, "monthly": 1, "yearly": 1])
+        let none = try await agent.call("PUT", "/api/v1/goal/retention", object: ["daily": 1, "weekly": 1, "monthly": 1, "yearly": 1])
         #expect(none.status == 404)
-        #expect(try agent.call("PUT", "/api/v1/goal", object: APITestAgent.goal(paths: ["/srv"], pin: try vault.pin())).status == 200)
+        #expect(try await agent.call("PUT", "/api/v1/goal", object: APITestAgent.goal(paths: ["/srv"], pin: try vault.pin())).status == 200)
 
-        let more = try agent.call("PUT", "/api/v1/goal/retention", object: ["daily": 60, "weekly": 8, "monthly": 12, "yearly": 2])
+        let more = try await agent.call("PUT", "/api/v1/goal/retention", object: ["daily": 60, "weekly": 8, "monthly": 12, "yearly": 2])
         #expect(more.status == 200, "\(more.errorMessage)")
         #expect(try more.decode(AgentAPI.GoalState.self).goal?.retention.daily == 60)
-        let fewer = try agent.call("PUT", "/api/v1/goal/retention", object: ["daily": 7, "weekly": 8, "monthly": 12, "yearly": 2])
+        let fewer = try await agent.call("PUT", "/api/v1/goal/retention", object: ["daily": 7, "weekly": 8, "monthly": 12, "yearly": 2])
         #expect(fewer.status == 403)
         #expect(fewer.errorCode == "pin_required")
-        #expect(try agent.call("GET", "/api/v1/goal").decode(AgentAPI.GoalState.self).goal?.retention.daily == 60)
-        let withPIN = try agent.call("PUT", "/api/v1/goal/retention",
+        #expect(try await agent.call("GET", "/api/v1/goal").decode(AgentAPI.GoalState.self).goal?.retention.daily == 60)
+        let withPIN = try await agent.call("PUT", "/api/v1/goal/retention",
                                      object: ["daily": 7, "weekly": 8, "monthly": 12, "yearly": 2, "securityPIN": try vault.pin()])
         #expect(withPIN.status == 200, "\(withPIN.errorMessage)")
-        #expect(try agent.call("GET", "/api/v1/goal").decode(AgentAPI.GoalState.self).goal?.retention.daily == 7)
-        let bad = try agent.call("PUT", "/api/v1/goal/retention", json: #"{"daily": "seven"}"#)
+        #expect(try await agent.call("GET", "/api/v1/goal").decode(AgentAPI.GoalState.self).goal?.retention.daily == 7)
+        let bad = try await agent.call("PUT", "/api/v1/goal/retention", json: #"{"daily": "seven"}"#)
         #expect(bad.status == 400)
         #expect(bad.errorField == "daily")
     }
 
     @Test("the source picker lists volumes and the folders of this machine; bad and missing paths answer 400 and 404")
-    func picker() throws {
+    func picker() async throws {
         let agent = try APITestAgent()
-        let volumes = try agent.call("GET", "/api/v1/volumes")
+        let volumes = try await agent.call("GET", "/api/v1/volumes")
         #expect(volumes.status == 200)
         #expect((try? volumes.decode(AgentAPI.Volumes.self)) != nil)
         let source = try temporaryDirectory("agent-api-picker")
         defer { try? FileIO.removeTree(source) }
         try writeSourceTree(source)
-        let listed = try agent.call("GET", "/api/v1/directory?path=" + source).decode(AgentAPI.Entries.self)
+        let listed = try await agent.call("GET", "/api/v1/directory?path=" + source).decode(AgentAPI.Entries.self)
         #expect(listed.path == source)
         #expect(listed.entries.map(\.name) == ["docs", "a.txt"])
         #expect(listed.entries.map(\.kind) == ["directory", "file"])
         #expect(listed.entries.last?.size == 11)
         #expect(listed.entries.last?.path == source + "/a.txt")
-        let relative = try agent.call("GET", "/api/v1/directory?path=srv")
+        let relative = try await agent.call("GET", "/api/v1/directory?path=srv")
         #expect(relative.status == 400 && relative.errorField == "path")
-        let missing = try agent.call("GET", "/api/v1/directory?path=" + source + "/nothing")
+        let missing = try await agent.call("GET", "/api/v1/directory?path=" + source + "/nothing")
         #expect(missing.status == 404, "\(missing.errorMessage)")
     }
 }

@@ -95,28 +95,28 @@ final class APITestAgent: @unchecked Sendable {
     }
 
     /// Sends a request with the agent's token (or `authorization` as the whole header, or none when it is "").
-    func call(_ method: String, _ path: String, json body: String? = nil, authorization: String? = nil) throws -> Answer {
+    func call(_ method: String, _ path: String, json body: String? = nil, authorization: String? = nil) async throws -> Answer {
         var headers: [(name: String, value: String)] = []
         let auth = authorization ?? "Bearer \(token)"
         if !auth.isEmpty { headers.append((name: "Authorization", value: auth)) }
         if body != nil { headers.append((name: "Content-Type", value: "application/json")) }
-        let response = try client.send(Client.Request(method: method, url: address + path, headers: headers, body: Array((body ?? "").utf8)))
+        let response = try await client.send(Client.Request(method: method, url: address + path, headers: headers, body: Array((body ?? "").utf8)))
         return Answer(status: response.status, body: response.body, headers: response.headers)
     }
 
-    func call(_ method: String, _ path: String, object: [String: Any]) throws -> Answer {
-        try call(method, path, json: String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+    func call(_ method: String, _ path: String, object: [String: Any]) async throws -> Answer {
+        try await call(method, path, json: String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
     }
 
     /// Registers with `vault` through the API and saves a goal protecting `source` (daily at 03:00), with a PIN.
     func registerAndProtect(_ vault: APILoopbackVault, source: String, name: String = "web-01",
-                            passphrase: String = "a passphrase of at least sixteen") throws {
+                            passphrase: String = "a passphrase of at least sixteen") async throws {
         let credentials = try JSONSerialization.jsonObject(with: Data(try vault.credentialsFile()))
-        let registered = try call("POST", "/api/v1/registration", object: [
+        let registered = try await call("POST", "/api/v1/registration", object: [
             "credentials": credentials, "machineName": name, "passphrase": passphrase,
         ])
         guard registered.status == 201 else { throw FixtureFailure("register: \(registered.status) \(registered.errorMessage)") }
-        let saved = try call("PUT", "/api/v1/goal", object: Self.goal(paths: [source], pin: try vault.pin()))
+        let saved = try await call("PUT", "/api/v1/goal", object: Self.goal(paths: [source], pin: try vault.pin()))
         guard saved.status == 200 else { throw FixtureFailure("goal: \(saved.status) \(saved.errorMessage)") }
     }
 
@@ -130,12 +130,12 @@ final class APITestAgent: @unchecked Sendable {
     }
 
     /// Polls a job until it has finished (at most `seconds`), returning its last detail.
-    func waitForJob(_ id: Int64, seconds: Double = 60) throws -> AgentAPI.JobDetail {
+    func waitForJob(_ id: Int64, seconds: Double = 60) async throws -> AgentAPI.JobDetail {
         let deadline = Date().addingTimeInterval(seconds)
         while true {
-            let detail = try call("GET", "/api/v1/jobs/\(id)").decode(AgentAPI.JobDetail.self)
+            let detail = try await call("GET", "/api/v1/jobs/\(id)").decode(AgentAPI.JobDetail.self)
             if detail.job.isFinished || Date() > deadline { return detail }
-            usleep(100_000)
+            try await Task.sleep(for: .milliseconds(100))
         }
     }
 }
