@@ -24,6 +24,9 @@ public final class ChangeJournal: @unchecked Sendable {
     private var sequence: Int64 = 0
     private var overflows: [Int64] = []
     private var watched: Set<String> = []
+    /// The protected paths: only directories at or below one of them are recorded (a filesystem is watched whole,
+    /// but the rest of it is none of the journal's business, and recording it would cost for nothing).
+    private var roots: Set<String> = []
     private let stopping = Atomic<Bool>(false)
     private var thread: Thread?
 
@@ -107,6 +110,7 @@ public final class ChangeJournal: @unchecked Sendable {
     }
 
     private func watchLocked(_ path: String) {
+        roots.insert(path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path)
         guard let watcher, !watched.contains(path) else { return }
         do {
             try watcher.watch(filesystemAt: path)
@@ -121,8 +125,11 @@ public final class ChangeJournal: @unchecked Sendable {
         defer { lock.unlock() }
         guard let watcher, let id else { return }
         let changes = watcher.poll(timeoutMilliseconds: timeout)
+        func within(_ directory: String, _ root: String) -> Bool {
+            root == "/" || directory == root || directory.hasPrefix(root + "/")
+        }
         let directories = changes.directories.filter { directory in
-            !ignored.contains { directory == $0 || directory.hasPrefix($0 + "/") }
+            roots.contains { within(directory, $0) } && !ignored.contains { within(directory, $0) }
         }
         guard !directories.isEmpty || changes.overflowed else { return }
         let next = sequence + 1
