@@ -82,10 +82,13 @@ public final class Archiver {
             for path in paths { try add(path, to: root, pool: pool) }
             if !batch.slots.isEmpty { try pool.submit(batch) }
             try pool.finish()
+            try options.progress?.checkCancelled()
             let treeWriter = try writer.makeBlobWriter()
             rootID = try store(root, writer: treeWriter)
             try treeWriter.flush()
             try writer.finish()
+            // The last packs may take long to upload: a cancel meanwhile still stops before the commit.
+            try options.progress?.checkCancelled()
         } catch {
             // Let the workers stop, and every pack already handed over be stored or its staged file removed,
             // before the error leaves: nothing half-written stays behind.
