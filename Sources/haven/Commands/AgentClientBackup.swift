@@ -13,6 +13,7 @@ extension BackupCommand {
         if oneFileSystem { given.append("--one-file-system") }
         if !tag.isEmpty { given.append("--tag") }
         if force { given.append("--force") }
+        if journal != nil { given.append("--journal") }
         if item != BackupItem.filesAndFolders.name || itemKind != BackupItem.filesAndFolders.kind { given.append("--item/--item-kind") }
         return given
     }

@@ -37,6 +37,9 @@ struct BackupCommand: ParsableCommand {
     @Option(name: .long, help: "With --vault: the item's kind: files, volume or system-state.")
     var itemKind = BackupItem.filesAndFolders.kind
 
+    @Option(name: .long, help: "A journal kept by `haven journal watch`: list only the directories it recorded (optimized mode).")
+    var journal: String?
+
     @Option(name: .long, help: "With --vault or the agent: keep the recovery point at least until then, whatever the retention policy (e.g. 2027-01-01T00:00:00Z).")
     var retainUntil: String?
 
@@ -83,10 +86,59 @@ struct BackupCommand: ParsableCommand {
                 let normalized = try Archiver.normalizedPaths(absolute)
                 options.parent = parentCandidate(in: try repository.recoveryPoints(), hostname: identity.hostname, paths: normalized)
             }
-            let result = try Archiver(repository: repository, options: options).run { SystemClock.monotonic() - started }
-            report(result)
+            let journalDirectory = journal.map(JournalDirectory.init)
+            var journalID: String?
+            var journalReason: String?
+            if let journalDirectory {
+                // Taken before anything is read: what changes while this backup runs is the next one's to list.
+                let taken = try journalDirectory.take()
+                journalID = journalDirectory.isWatched() ? journalDirectory.journalID() : nil
+                let state = journalDirectory.state()
+                if let parent = options.parent, let journalID, let state, state.journalID == journalID, state.point == parent.id,
+                   !taken.overflowed {
+                    options.changedDirectories = taken.directories
+                    options.multiLinkDirectories = Set(state.multiLinkDirectories)
+                } else if options.parent != nil {
+                    journalReason = Self.unoptimizedReason(watched: journalID != nil, state: state, journalID: journalID,
+                                                           parent: options.parent?.id, overflowed: taken.overflowed)
+                }
+            }
+            let result: BackupResult
+            do {
+                result = try Archiver(repository: repository, options: options).run { SystemClock.monotonic() - started }
+            } catch {
+                journalDirectory?.forgetState()
+                throw error
+            }
+            if let journalDirectory {
+                if let journalID, journalDirectory.isWatched(), journalDirectory.journalID() == journalID {
+                    try journalDirectory.commit(.init(journalID: journalID, point: result.recoveryPoint.id,
+                                                      multiLinkDirectories: result.multiLinkDirectories.sorted()))
+                } else {
+                    journalDirectory.forgetState()
+                }
+            }
+            var reported = result
+            if case .unoptimized(let reason) = result.mode, reason.isEmpty, let journalReason { reported.mode = .unoptimized(reason: journalReason) }
+            report(reported)
             if !result.warnings.isEmpty { throw ExitCode.incomplete }
         }
+    }
+
+    private func modeReason(_ mode: BackupMode) -> String? {
+        if case .unoptimized(let reason) = mode, !reason.isEmpty { return reason }
+        return nil
+    }
+
+    /// Why a backup given a journal still lists everything, in words.
+    static func unoptimizedReason(watched: Bool, state: JournalDirectory.State?, journalID: String?, parent: String?,
+                                  overflowed: Bool) -> String {
+        guard watched else { return "no `haven journal watch` is keeping the journal, so changes may have been missed" }
+        guard let state else { return "the journal has no mark of a previous good backup yet" }
+        if state.journalID != journalID { return "the journal was restarted since the last backup (a gap)" }
+        if state.point != parent { return "the previous recovery point is not the one the journal's mark belongs to" }
+        if overflowed { return "more changes arrived at once than the kernel could queue (a gap)" }
+        return "the journal cannot be trusted"
     }
 
     private func report(_ result: BackupResult) {
@@ -96,14 +148,19 @@ struct BackupCommand: ParsableCommand {
                 let id: String
                 let parent: String?
                 let summary: RecoveryPoint.Summary
+                let mode: String
+                let modeReason: String?
                 let warnings: [String]
             }
             Output.json(Report(id: result.recoveryPoint.id, parent: result.recoveryPoint.point.parent, summary: summary,
+                               mode: result.mode == .optimized ? "optimized" : "unoptimized", modeReason: modeReason(result.mode),
                                warnings: result.warnings.map(\.description)))
             return
         }
         for warning in result.warnings { Output.error("warning: \(warning)") }
         if let parent = result.recoveryPoint.point.parent { Output.line("compared with recovery point \(parent.prefix(8))") }
+        if result.mode == .optimized { Output.line("optimized: only the directories the journal recorded were listed") }
+        if let reason = modeReason(result.mode) { Output.line("unoptimized: \(reason)") }
         Output.line("files: \(summary.filesNew) new, \(summary.filesChanged) changed, \(summary.filesUnchanged) unchanged")
         Output.line("directories: \(summary.directories), other entries: \(summary.otherEntries)")
         Output.line("added: \(Output.size(summary.bytesAdded)) in \(summary.blobsAdded) blobs, stored \(Output.size(summary.bytesStored))")

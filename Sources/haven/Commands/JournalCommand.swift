@@ -1,0 +1,74 @@
+import ArgumentParser
+import Backup
+import FileIO
+import Foundation
+import Glibc
+
+/// `haven journal watch`: the change journal without the agent, for `haven backup --journal` (optimized mode).
+struct JournalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "journal", abstract: "Keep a change journal for optimized backups from the command line.",
+        subcommands: [Watch.self])
+
+    struct Watch: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "watch",
+            abstract: "Record which directories under PATH change, until SIGTERM or SIGINT (needs root and Linux 5.9+).",
+            discussion: """
+                Watches each PATH's whole filesystem with fanotify and appends every directory under a PATH that changes to
+                DIR/changes. `haven backup --journal DIR PATH...` then lists only those directories. Restarting the watcher
+                is a gap: the next backup lists everything.
+                """)
+
+        @Option(name: .long, help: "The journal directory (created if missing).")
+        var journal: String
+
+        @Argument(help: "The protected paths.")
+        var paths: [String]
+
+        func run() throws {
+            try runCommand {
+                let directory = JournalDirectory(path: journal)
+                try FileIO.makeDirectories(journal, mode: 0o700)
+                let lock = open(directory.lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+                guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+                    throw CommandFailure("another `haven journal watch` is keeping \(journal); stop it first")
+                }
+                var signals = sigset_t()
+                sigemptyset(&signals)
+                sigaddset(&signals, SIGTERM)
+                sigaddset(&signals, SIGINT)
+                pthread_sigmask(SIG_BLOCK, &signals, nil)
+
+                let watcher: FanotifyWatcher
+                do { watcher = try FanotifyWatcher() } catch {
+                    throw CommandFailure("no change journal here: \(error)")
+                }
+                let roots = paths.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+                for root in roots {
+                    do { try watcher.watch(filesystemAt: root) } catch { throw CommandFailure("\(error)") }
+                }
+                // A new journal: what an earlier watcher recorded belongs to another journal id.
+                for stale in [directory.changesPath, directory.takenPath] { try? FileIO.removeFile(stale) }
+                try FileIO.writeFileAtomically(directory.idPath, Array((UUID().uuidString.lowercased() + "\n").utf8), durable: true)
+                Output.line("watching \(roots.joined(separator: ", ")); the journal is \(journal)")
+                while true {
+                    let changes = watcher.poll(timeoutMilliseconds: 200)
+                    var lines = changes.directories.filter { directory in
+                        roots.contains { $0 == "/" || directory == $0 || directory.hasPrefix($0 + "/") }
+                    }.sorted()
+                    if changes.overflowed { lines.append(JournalDirectory.overflowLine) }
+                    if !lines.isEmpty {
+                        let fd = open(directory.changesPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+                        guard fd >= 0 else { throw SystemError.current("open", path: directory.changesPath) }
+                        defer { close(fd) }
+                        try FileIO.writeAll(fd: fd, Array(lines.map { $0 + "\n" }.joined().utf8), path: directory.changesPath)
+                    }
+                    var pending = sigset_t()
+                    sigpending(&pending)
+                    if sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1 { return }
+                }
+            }
+        }
+    }
+}
