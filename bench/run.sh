@@ -151,7 +151,7 @@ tool_command() {
 	local tool=$1 action=$2 archive=$3 repo="$WORK/repo-$1" target="$WORK/restore-$1"
 	case "$tool:$action" in
 		haven:init) COMMAND=("$HAVEN" repo init --repo "$repo") ;;
-		haven:backup) COMMAND=("$HAVEN" backup --repo "$repo" "$SRC") ;;
+		haven:backup) COMMAND=("$HAVEN" backup --repo "$repo" "${HAVEN_ARGS[@]}" "$SRC") ;;
 		haven:restore) COMMAND=("$HAVEN" restore --repo "$repo" latest --target "$target") ;;
 		restic:init) COMMAND=(restic init --repo "$repo") ;;
 		restic:backup) COMMAND=(restic backup --repo "$repo" "$SRC") ;;
@@ -206,6 +206,29 @@ timed() {
 	sync
 }
 
+HAVEN_ARGS=()
+JOURNAL_PID=""
+
+# start_journal: Haven's change journal (`haven journal watch`) on the source, for the optimized steps.
+start_journal() {
+	local journal="$WORK/journal-haven"
+	rm -rf "$journal"
+	"$HAVEN" journal watch --journal "$journal" "$SRC" >"$RAW/$1-haven-journal.log" 2>&1 &
+	JOURNAL_PID=$!
+	for _ in $(seq 1 100); do [[ -f "$journal/id" ]] && return 0; sleep 0.1; done
+	die "haven journal watch did not start; see $RAW/$1-haven-journal.log"
+}
+
+stop_journal() {
+	[[ -n "$JOURNAL_PID" ]] || return 0
+	kill "$JOURNAL_PID" 2>/dev/null || true
+	wait "$JOURNAL_PID" 2>/dev/null || true
+	JOURNAL_PID=""
+}
+
+# last_point RUN STEP: the recovery point id a haven backup step printed.
+last_point() { awk '/^recovery point .* saved/{print $3}' "$RAW/$1-haven-$2.log" | tail -n 1; }
+
 metric() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RAW/metrics.tsv"; }
 
 # bench_tool RUN TOOL: the whole sequence for one tool, from a pristine tree and an empty repository.
@@ -220,14 +243,34 @@ bench_tool() {
 	export XDG_CACHE_HOME="$WORK/home-$tool/cache" XDG_CONFIG_HOME="$WORK/home-$tool/config"
 	timed "$run" "$tool" init init "" || return 1
 	warm_cache
-	timed "$run" "$tool" initial backup initial || return 1
+	local journal_args=() base=""
+	if [[ $tool == haven ]]; then
+		# Haven runs each backup both ways: optimized (only what its change journal recorded is listed) and
+		# unoptimized (every directory listed, every file compared), both against the same parent point.
+		start_journal "$run"
+		journal_args=(--journal "$WORK/journal-haven")
+		HAVEN_ARGS=("${journal_args[@]}")
+	fi
+	timed "$run" "$tool" initial backup initial || { stop_journal; return 1; }
 	metric "$run" "$tool" repo_bytes_initial "$(du -sb "$repo" | cut -f1)"
-	timed "$run" "$tool" nochange backup nochange || return 1
+	if [[ $tool == haven ]]; then
+		timed "$run" "$tool" nochange-opt backup nochange || { stop_journal; return 1; }
+		base=$(last_point "$run" nochange-opt)
+		HAVEN_ARGS=(--parent "$base")
+	fi
+	timed "$run" "$tool" nochange backup nochange || { stop_journal; return 1; }
 	local changed
 	changed=$(python3 "$BENCH/mutate.py" "$SRC")
 	metric "$run" "$tool" changed_files "${changed% *}"
 	metric "$run" "$tool" changed_bytes "${changed#* }"
-	timed "$run" "$tool" change backup change || return 1
+	timed "$run" "$tool" change backup change || { stop_journal; return 1; }
+	if [[ $tool == haven ]]; then
+		# Second on the same change, so its new chunks are already stored: it skips compressing them.
+		HAVEN_ARGS=("${journal_args[@]}" --parent "$base")
+		timed "$run" "$tool" change-opt backup change || { stop_journal; return 1; }
+		stop_journal
+		HAVEN_ARGS=()
+	fi
 	metric "$run" "$tool" repo_bytes_final "$(du -sb "$repo" | cut -f1)"
 	metric "$run" "$tool" repo_files "$(find "$repo" -type f | wc -l)"
 	fresh_target "$target"

@@ -14,6 +14,7 @@ extension BackupCommand {
         if !tag.isEmpty { given.append("--tag") }
         if force { given.append("--force") }
         if journal != nil { given.append("--journal") }
+        if parent != nil { given.append("--parent") }
         if item != BackupItem.filesAndFolders.name || itemKind != BackupItem.filesAndFolders.kind { given.append("--item/--item-kind") }
         return given
     }

@@ -37,6 +37,9 @@ struct BackupCommand: ParsableCommand {
     @Option(name: .long, help: "With --vault: the item's kind: files, volume or system-state.")
     var itemKind = BackupItem.filesAndFolders.kind
 
+    @Option(name: .long, help: "The recovery point to compare with (id, prefix or latest), instead of the newest one of the same paths.")
+    var parent: String?
+
     @Option(name: .long, help: "A journal kept by `haven journal watch`: list only the directories it recorded (optimized mode).")
     var journal: String?
 
@@ -82,7 +85,9 @@ struct BackupCommand: ParsableCommand {
             options.tags = tag
             options.item = BackupItem(kind: itemKind, name: item)
             options.retainUntil = retainUntil
-            if !force {
+            if let parent {
+                options.parent = try repository.resolveRecoveryPoint(parent)
+            } else if !force {
                 let normalized = try Archiver.normalizedPaths(absolute)
                 options.parent = parentCandidate(in: try repository.recoveryPoints(), hostname: identity.hostname, paths: normalized)
             }
