@@ -1,5 +1,6 @@
 /// BackupGoal is what the user asked to protect and how: sources, exclusions, schedule, retention and the
 /// initial backup's route (online, or offline on a seeding disk).
+import Foundation
 
 /// The retention the vault applies to the goal's recovery points (it is stored in the vault; see docs/vault-api.md).
 public struct RetentionSettings: Codable, Sendable, Equatable {
@@ -49,6 +50,14 @@ public struct BackupGoal: Codable, Sendable, Equatable {
     public var schedule: BackupSchedule
     public var retention: RetentionSettings
     public var initialBackup: InitialBackup
+    /// A shell command run before each backup of the goal (to dump a database, quiesce an application); a failure or
+    /// a timeout aborts the backup. Nil: none.
+    public var preCommand: String?
+    /// A shell command run after each backup that ran its pre-command or had none, whatever the backup's outcome
+    /// (`HAVEN_RESULT` says it); a failure is a warning in the job's report.
+    public var postCommand: String?
+    /// How long each command may run, in seconds (600 when nil).
+    public var commandTimeoutSeconds: Int?
 
     public init(paths: [String], volumes: [String] = [], systemState: Bool = false, exclusions: [Exclusion] = [],
                 schedule: BackupSchedule, retention: RetentionSettings = .standard,
@@ -70,6 +79,19 @@ public struct BackupGoal: Codable, Sendable, Equatable {
         self.schedule = schedule
         self.retention = retention
         self.initialBackup = initialBackup
+    }
+
+    /// Checks the pre- and post-backup commands, naming the field at fault.
+    public func validateCommands() throws(GoalError) {
+        for (field, command) in [("preCommand", preCommand), ("postCommand", postCommand)] {
+            guard let command else { continue }
+            guard !command.trimmingCharacters(in: .whitespaces).isEmpty, command.utf8.count <= 4096, !command.utf8.contains(0) else {
+                throw GoalError(field: field, "a command is one shell line of at most 4096 bytes; leave it empty for none")
+            }
+        }
+        if let timeout = commandTimeoutSeconds, !(1...86_400).contains(timeout) {
+            throw GoalError(field: "commandTimeoutSeconds", "a command may run 1 second to 24 hours; got \(timeout) seconds")
+        }
     }
 
     /// The archiver's exclude patterns for this goal.

@@ -15,6 +15,7 @@ extension AgentService {
     /// Saves the goal. Its retention is stored in the vault first, where it is applied; storing a policy that keeps
     /// fewer points than the vault's (or a first one: until then the vault keeps everything) needs a security PIN.
     public func saveGoal(_ goal: BackupGoal, securityPIN: String?) throws {
+        try Self.mapping { try goal.validateCommands() }
         let credential = try requireCredential()
         let session = try session(credential)
         let wanted = RetentionPolicyBody(daily: goal.retention.daily, weekly: goal.retention.weekly,

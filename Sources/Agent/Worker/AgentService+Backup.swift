@@ -45,6 +45,29 @@ extension AgentService {
         options.retainUntil = parameters.retainUntil
         options.progress = running.backup
 
+        // The goal's pre-backup command runs first (a database dump it writes is part of this backup), then the mark.
+        var commands: [CommandRun] = []
+        let hookTimeout = TimeInterval(goal.commandTimeoutSeconds ?? 600)
+        let hookEnvironment = ["HAVEN_ITEM_KIND": item.kind, "HAVEN_ITEM_NAME": item.name, "HAVEN_JOB_ID": "\(job.id)"]
+        func runPostCommand(_ outcome: String) {
+            guard let post = goal.postCommand else { return }
+            let run = HookCommand.run(post, phase: "post", timeout: hookTimeout,
+                                      environment: hookEnvironment.merging(["HAVEN_PHASE": "post", "HAVEN_RESULT": outcome]) { $1 })
+            log("job \(job.id): post-backup command \(run.succeeded ? "succeeded" : Self.describeFailure(run, timeout: hookTimeout))")
+            commands.append(run)
+        }
+        if let pre = goal.preCommand {
+            let run = HookCommand.run(pre, phase: "pre", timeout: hookTimeout,
+                                      environment: hookEnvironment.merging(["HAVEN_PHASE": "pre"]) { $1 })
+            commands.append(run)
+            guard run.succeeded else {
+                runPostCommand("failed")
+                let tail = run.output.trimmingCharacters(in: .whitespacesAndNewlines).suffix(400)
+                throw AgentError(.invalidInput, field: "preCommand", "the pre-backup command \(Self.describeFailure(run, timeout: hookTimeout)), "
+                    + "so the backup did not run" + (tail.isEmpty ? "" : "; its output ends: \(tail)"))
+            }
+        }
+
         // The mode, as MARS decides it: the journal's mark is taken before anything is read, so a change made while
         // this backup runs is the next one's to see.
         let fingerprint = Self.fingerprint(paths: paths, excludes: options.excludes, oneFileSystem: options.oneFileSystem)
@@ -75,7 +98,12 @@ extension AgentService {
                 .run(elapsed: { self.clock().timeIntervalSince(started) })
         } catch {
             record(error is BackupCancelled ? .cancelled : .failed, point: nil, multiLink: nil)
+            runPostCommand(error is BackupCancelled ? "cancelled" : "failed")
             throw error
+        }
+        runPostCommand("succeeded")
+        let commandWarnings = commands.filter { $0.phase == "post" && !$0.succeeded }.map {
+            "post-backup command: \(Self.describeFailure($0, timeout: hookTimeout))"
         }
         record(.succeeded, point: result.recoveryPoint.id, multiLink: result.multiLinkDirectories)
         if let id = start.id, let oldest = try? goals.oldestJournalSequence(journal: id) { try? journal.prune(keepingAfter: oldest) }
@@ -93,7 +121,14 @@ extension AgentService {
             mode: mode, modeReason: mode == "optimized" ? nil : reason, recoveryPoint: result.recoveryPoint.id, filesNew: summary.filesNew,
             filesChanged: summary.filesChanged, filesUnchanged: summary.filesUnchanged, bytesProtected: summary.bytes,
             bytesNew: result.statistics.bytesAdded, bytesUploaded: store.statistics.bytesSent,
-            warnings: result.warnings.map(\.description))
+            warnings: result.warnings.map(\.description) + commandWarnings, commands: commands.isEmpty ? nil : commands)
+    }
+
+    /// How a command failed, in words.
+    static func describeFailure(_ run: CommandRun, timeout: TimeInterval) -> String {
+        if run.timedOut { return "did not finish within \(Int(timeout)) seconds and was stopped" }
+        if let status = run.exitStatus { return "exited with status \(status)" }
+        return "was killed by a signal"
     }
 
     /// What the journal's mark depends on besides time: another set of sources or exclusions is another tree.

@@ -53,10 +53,14 @@ public struct JobReport: Codable, Sendable, Equatable {
     public var durationSeconds: Double
     /// Per-file warnings and errors, "path: message".
     public var warnings: [String]
+    /// The goal's pre- and post-backup commands as they ran.
+    public var commands: [CommandRun]?
 
     public init(mode: String? = nil, modeReason: String? = nil, recoveryPoint: String? = nil, filesNew: Int = 0, filesChanged: Int = 0,
                 filesUnchanged: Int = 0, filesRestored: Int = 0, bytesProtected: UInt64 = 0, bytesNew: UInt64 = 0,
-                bytesUploaded: UInt64 = 0, bytesRestored: UInt64 = 0, durationSeconds: Double = 0, warnings: [String] = []) {
+                bytesUploaded: UInt64 = 0, bytesRestored: UInt64 = 0, durationSeconds: Double = 0, warnings: [String] = [],
+                commands: [CommandRun]? = nil) {
+        self.commands = commands
         self.mode = mode
         self.modeReason = modeReason
         self.recoveryPoint = recoveryPoint
@@ -71,4 +75,19 @@ public struct JobReport: Codable, Sendable, Equatable {
         self.durationSeconds = durationSeconds
         self.warnings = warnings
     }
+}
+
+/// One run of a goal's pre- or post-backup command.
+public struct CommandRun: Codable, Sendable, Equatable {
+    /// "pre" or "post".
+    public var phase: String
+    public var command: String
+    /// The exit status; nil when it was killed (timeout or signal).
+    public var exitStatus: Int32?
+    public var timedOut: Bool
+    public var durationSeconds: Double
+    /// The end of what it wrote (standard output and error together), at most 16 KiB.
+    public var output: String
+
+    public var succeeded: Bool { exitStatus == 0 && !timedOut }
 }

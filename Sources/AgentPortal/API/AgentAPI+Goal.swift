@@ -61,6 +61,9 @@ extension AgentAPI.Goal {
                   exclusions: goal.exclusions.map { .init(folder: $0.folder, wildcard: $0.wildcard, subfolders: $0.subfolders) },
                   schedule: schedule, retention: .init(daily: r.daily, weekly: r.weekly, monthly: r.monthly, yearly: r.yearly),
                   initialBackup: initial)
+        if goal.preCommand != nil || goal.postCommand != nil || goal.commandTimeoutSeconds != nil {
+            commands = .init(pre: goal.preCommand, post: goal.postCommand, timeoutSeconds: goal.commandTimeoutSeconds)
+        }
     }
 
     /// The goal this wire form means, validated field by field.
@@ -88,11 +91,16 @@ extension AgentAPI.Goal {
         default:
             throw APIError(.invalidRequest, field: "initialBackup", "initialBackup.mode must be online or offline")
         }
-        return try BackupGoal(paths: paths, volumes: volumes, systemState: systemState, exclusions: exclusions,
-                              schedule: try BackupSchedule(frequency: frequency, times: times, timeZoneIdentifier: schedule.timeZone),
-                              retention: RetentionSettings(daily: retention.daily, weekly: retention.weekly, monthly: retention.monthly,
-                                                           yearly: retention.yearly),
-                              initialBackup: initial)
+        var goal = try BackupGoal(paths: paths, volumes: volumes, systemState: systemState, exclusions: exclusions,
+                                  schedule: try BackupSchedule(frequency: frequency, times: times, timeZoneIdentifier: schedule.timeZone),
+                                  retention: RetentionSettings(daily: retention.daily, weekly: retention.weekly, monthly: retention.monthly,
+                                                               yearly: retention.yearly),
+                                  initialBackup: initial)
+        goal.preCommand = commands?.pre.flatMap { $0.isEmpty ? nil : $0 }
+        goal.postCommand = commands?.post.flatMap { $0.isEmpty ? nil : $0 }
+        goal.commandTimeoutSeconds = commands?.timeoutSeconds
+        try goal.validateCommands()
+        return goal
     }
 }
 

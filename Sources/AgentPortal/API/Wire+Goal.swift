@@ -10,8 +10,10 @@ extension AgentAPI {
         public var schedule: Schedule
         public var retention: Retention
         public var initialBackup: InitialBackupChoice
+        /// Shell commands run before and after each backup; absent: none.
+        public var commands: Commands?
 
-        enum CodingKeys: String, CodingKey { case paths, volumes, systemState, exclusions, schedule, retention, initialBackup }
+        enum CodingKeys: String, CodingKey { case paths, volumes, systemState, exclusions, schedule, retention, initialBackup, commands }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -22,6 +24,7 @@ extension AgentAPI {
             schedule = try container.decode(Schedule.self, forKey: .schedule)
             retention = try container.decode(Retention.self, forKey: .retention)
             initialBackup = try container.decodeIfPresent(InitialBackupChoice.self, forKey: .initialBackup) ?? InitialBackupChoice(mode: "online")
+            commands = try container.decodeIfPresent(Commands.self, forKey: .commands)
         }
 
         public init(paths: [String], volumes: [String], systemState: Bool, exclusions: [ExclusionRule], schedule: Schedule,
@@ -34,6 +37,13 @@ extension AgentAPI {
             self.retention = retention
             self.initialBackup = initialBackup
         }
+    }
+
+    /// The goal's pre- and post-backup commands (`/bin/sh -c`), and how long each may run (600 s when absent).
+    public struct Commands: Codable, Sendable, Equatable {
+        public var pre: String?
+        public var post: String?
+        public var timeoutSeconds: Int?
     }
 
     /// One exclusion: a folder, or a wildcard inside it (and its subfolders).
