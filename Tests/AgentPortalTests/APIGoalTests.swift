@@ -36,6 +36,8 @@ struct APIGoalTests {
             ("retention", goal { $0["retention"] = nil }),
             ("initialBackup", goal { $0["initialBackup"] = ["mode": "offline"] }),
             ("initialBackup", goal { $0["initialBackup"] = ["mode": "by pigeon"] }),
+            ("preCommand", goal { $0["commands"] = ["pre": "   "] }),
+            ("commandTimeoutSeconds", goal { $0["commands"] = ["pre": "true", "timeoutSeconds": 0] }),
         ]
         for (field, body) in invalid {
             let answer = try await agent.call("PUT", "/api/v1/goal", object: body)
@@ -47,6 +49,7 @@ struct APIGoalTests {
             $0["paths"] = ["/srv", "/etc"]
             $0["exclusions"] = [["folder": "/srv/cache"], ["folder": "/srv", "wildcard": "*.tmp", "subfolders": false]]
             $0["schedule"] = ["frequency": "weekly", "days": ["friday", "monday"], "times": ["22:30", "06:00"], "timeZone": "Europe/Berlin"]
+            $0["commands"] = ["pre": "pg_dump -f /srv/dump.sql app", "post": "rm -f /srv/dump.sql", "timeoutSeconds": 120]
         }
         let refused = try await agent.call("PUT", "/api/v1/goal", object: wanted)
         #expect(refused.status == 403)
@@ -63,6 +66,7 @@ struct APIGoalTests {
         #expect(read.schedule.times == ["06:00", "22:30"] && read.schedule.timeZone == "Europe/Berlin")
         #expect(read.retention == AgentAPI.Retention(daily: 30, weekly: 8, monthly: 12, yearly: 2))
         #expect(read.initialBackup.mode == "online")
+        #expect(read.commands == AgentAPI.Commands(pre: "pg_dump -f /srv/dump.sql app", post: "rm -f /srv/dump.sql", timeoutSeconds: 120))
         #expect(try stored.decode(AgentAPI.GoalState.self).goal == read)
     }
 

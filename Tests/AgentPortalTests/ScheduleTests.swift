@@ -50,7 +50,8 @@ struct ScheduleTests {
 
         let fields: [(String, String)] = [("path", site), ("frequency", "daily"), ("time1", "21:00"), ("time2", "09:00"), ("timeZone", "UTC"),
             ("keepDaily", "30"), ("keepWeekly", "4"), ("keepMonthly", "12"), ("keepYearly", "1"),
-            ("exFolder", site + "/css"), ("exWildcard", "*.map"), ("exSubfolders", "yes"), ("initial", "online"), ("action", "save")]
+            ("exFolder", site + "/css"), ("exWildcard", "*.map"), ("exSubfolders", "yes"), ("initial", "online"),
+            ("preCommand", "echo dump > \(site)/dump.txt"), ("postCommand", ""), ("commandTimeout", "90"), ("action", "save")]
         let needsPIN = try await browser.submit("/schedule", from: "/schedule", fields)
         #expect(needsPIN.status == 422 && needsPIN.text.contains("name=\"pin\""), "the page asks for a security PIN")
         #expect(try harness.agent.goal() == nil)
@@ -63,7 +64,10 @@ struct ScheduleTests {
         #expect(goal.paths == [site] && goal.schedule.summary == "Daily at 09:00, 21:00")
         #expect(goal.exclusions.map(\.summary) == ["*.map in \(site)/css and its subfolders"])
         #expect(goal.retention == RetentionSettings(daily: 30, weekly: 4, monthly: 12, yearly: 1))
+        #expect(goal.preCommand == "echo dump > \(site)/dump.txt" && goal.postCommand == nil && goal.commandTimeoutSeconds == 90)
         let again = try await browser.get("/schedule")
         #expect(again.text.contains("value=\"09:00\"") && again.text.contains("value=\"*.map\""), "the saved goal fills the form")
+        #expect(again.text.contains("value=\"echo dump &gt; \(site)/dump.txt\"") || again.text.contains("value=\"echo dump > \(site)/dump.txt\""),
+                "and its pre-backup command")
     }
 }

@@ -44,6 +44,12 @@ extension AgentAPI {
         public var pre: String?
         public var post: String?
         public var timeoutSeconds: Int?
+
+        public init(pre: String?, post: String?, timeoutSeconds: Int?) {
+            self.pre = pre
+            self.post = post
+            self.timeoutSeconds = timeoutSeconds
+        }
     }
 
     /// One exclusion: a folder, or a wildcard inside it (and its subfolders).

@@ -56,6 +56,9 @@ struct GoalForm {
             values["initial"] = "offline"
             values["stagingFolder"] = folder
         }
+        values["preCommand"] = goal?.preCommand
+        values["postCommand"] = goal?.postCommand
+        values["commandTimeout"] = goal?.commandTimeoutSeconds.map(String.init)
         check.values = values
     }
 
@@ -80,8 +83,22 @@ struct GoalForm {
         }
         guard check.isValid, let schedule, let retention else { return nil }
         do {
-            return try BackupGoal(paths: paths, volumes: volumes, systemState: check.values["systemState"] == "on",
-                                  exclusions: rules, schedule: schedule, retention: retention, initialBackup: initial)
+            var goal = try BackupGoal(paths: paths, volumes: volumes, systemState: check.values["systemState"] == "on",
+                                      exclusions: rules, schedule: schedule, retention: retention, initialBackup: initial)
+            func text(_ field: String) -> String? {
+                check.values[field].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+            }
+            goal.preCommand = text("preCommand")
+            goal.postCommand = text("postCommand")
+            if let timeout = text("commandTimeout") {
+                guard let seconds = Int(timeout) else {
+                    check.fail("commandTimeoutSeconds", "Enter the seconds a command may run as a whole number, such as 600.")
+                    return nil
+                }
+                goal.commandTimeoutSeconds = seconds
+            }
+            try goal.validateCommands()
+            return goal
         } catch {
             check.fail(error.field, AgentPages.sentence(error.message))
             return nil
