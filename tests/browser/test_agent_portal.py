@@ -24,11 +24,9 @@ import time
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.select import Select
-from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import CHECKOUT, VaultServer
+from conftest import CHECKOUT, VaultServer, click_and_wait_for_page
 
 ARTIFACTS = CHECKOUT / "test-artifacts" / "agent-portal"
 PASSWORD = "a long administrator password"
@@ -97,9 +95,7 @@ def visit(driver, url, name):
 
 def submit(driver, css, name):
     """Clicks a submit button, waits for the next page to load and saves it as NAME."""
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+    click_and_wait_for_page(driver, css)
     shot(driver, name)
 
 
@@ -238,8 +234,7 @@ def test_pick_folders_and_save_the_schedule_with_a_security_pin(servers, browser
     browser.get(story["first"] + "/schedule?browse=" + str(source.parent))
     shot(browser, "web-01-schedule-browse")
     browser.find_element(By.CSS_SELECTOR, f"#folder-browser input[name=path][value='{source}']").click()
-    browser.find_element(By.CSS_SELECTOR, f"#folder-browser button.entry-open[value='{source}']").click()
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"#selected-paths input[value='{source}']"))
+    click_and_wait_for_page(browser, f"#folder-browser button.entry-open[value='{source}']")
     assert browser.find_element(By.CSS_SELECTOR, f"#selected-paths input[value='{source}']").is_selected(), \
         "the ticked folder stays ticked after opening it"
     shot(browser, "web-01-schedule-picked")

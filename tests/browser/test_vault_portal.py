@@ -14,7 +14,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from agent import Agent
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, click_and_wait_for_page
 
 PASSWORD = "a long administrator password"
 story = {}
@@ -34,9 +34,7 @@ def wait_for(driver, locator, seconds=10):
 
 def submit(driver, button_css):
     """Clicks a submit button and waits for the next page to load."""
-    old = driver.find_element(By.TAG_NAME, "html")
-    driver.find_element(By.CSS_SELECTOR, button_css).click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(old))
+    click_and_wait_for_page(driver, button_css)
 
 
 def flash(driver):
