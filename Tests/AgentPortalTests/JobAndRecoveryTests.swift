@@ -56,6 +56,11 @@ struct JobAndRecoveryTests {
         let restoreID = String(try #require(restore.header("Location")).dropFirst("/jobs/".count))
         let restored = try await harness.waitForJob(browser, restoreID)
         #expect(restored.contains("Succeeded"), "\(restored)")
+        #expect(restored.contains("Files restored") && !restored.contains("Uploaded"), "a restore's figures are a restore's")
+        let restorePage = try await browser.get("/jobs/\(restoreID)").text
+        #expect(restorePage.contains("<dt>Where to</dt><dd class=\"break\">\(target)</dd>") && restorePage.contains("Create a copy beside it"),
+                "the job's inputs are in words")
+        #expect(restorePage.contains("<dt>Files restored</dt><dd id=\"files-restored\">1</dd>"), "and its report is there as it ends")
         let copy = try String(contentsOfFile: target + site + "/docs/guide.txt", encoding: .utf8)
         #expect(copy == String(repeating: "guide ", count: 5000))
         #expect(!FileManager.default.fileExists(atPath: target + site + "/index.html"), "only the chosen folder is recovered")

@@ -56,10 +56,13 @@ struct AgentStoryTests {
         #expect(FileManager.default.fileExists(atPath: target + source.root + "/top.txt") == false)
 
         try Data("local edit".utf8).write(to: URL(fileURLWithPath: restored + "/a.txt"))
-        _ = try await restore("skip")
+        let skipped = try await restore("skip")
         #expect(FileManager.default.contents(atPath: restored + "/a.txt") == Data("local edit".utf8))
+        #expect(skipped.filesSkipped == 3 && skipped.filesRestored == 0, "the report counts what was left as it was")
 
-        _ = try await restore("copy")
+        let copied = try await restore("copy")
+        #expect(copied.copies?.count == 3 && copied.copies?.contains { $0.hasSuffix(" Copy of a.txt") } == true,
+                "the report names the copies: \(copied.copies ?? [])")
         let copies = try FileManager.default.contentsOfDirectory(atPath: restored).filter { $0.hasSuffix(" Copy of a.txt") }
         #expect(copies.count == 1)
         if let copy = copies.first {

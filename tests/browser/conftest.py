@@ -10,7 +10,10 @@ import time
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 CHECKOUT = pathlib.Path(__file__).resolve().parents[2]
 ARTIFACTS = CHECKOUT / "test-artifacts" / "vault-portal"
@@ -40,6 +43,18 @@ class VaultServer:
                 name, _, value = line.partition(":")
                 self.values[name.strip()] = value.strip()
         return self.values
+
+
+def click_and_wait_for_page(driver, css, seconds=20):
+    """Clicks the element at `css` and waits until the next page has loaded.
+
+    The old page is marked with a script variable that a new document does not have. Waiting for the old
+    <html> element to go stale is not enough: Chromium sometimes answers that check with "Node with given id
+    does not belong to the document" instead of a stale element."""
+    driver.execute_script("window.havenOldPage = true")
+    driver.find_element(By.CSS_SELECTOR, css).click()
+    WebDriverWait(driver, seconds, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.execute_script("return !window.havenOldPage && document.readyState === 'complete'"))
 
 
 @pytest.fixture(scope="session")

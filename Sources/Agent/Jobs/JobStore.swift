@@ -68,7 +68,7 @@ public struct JobStore: Sendable {
         }
     }
 
-    private func transition(_ id: Int64, _ event: JobEvent, in db: Transaction) throws -> JobRecord {
+    func transition(_ id: Int64, _ event: JobEvent, in db: Transaction) throws -> JobRecord {
         let before = try Self.job(id, in: db)
         var machine = JobStateMachine(state: before.state)
         try machine.apply(event)

@@ -28,8 +28,7 @@ extension AgentService {
         do {
             var report = job.kind == .backup ? try runBackup(job, running) : try runRestore(job, running)
             report.durationSeconds = clock().timeIntervalSince(started)
-            try jobStore.saveReport(report, for: job.id)
-            try jobStore.apply(.complete(warnings: report.warnings.count), to: job.id)
+            try jobStore.complete(job.id, with: report)
             log("job \(job.id) (\(job.kind.rawValue) of \(job.itemName)) finished: \(report.warnings.count) warning(s)")
         } catch is BackupCancelled {
             stoppedAfterCancel(job)

@@ -31,8 +31,8 @@ extension AgentService {
         options.restorePermissions = parameters.restorePermissions
         options.progress = running.restore
         let result = try Restorer(repository: repository, point: point, options: options).run()
-        return JobReport(recoveryPoint: point.id, filesRestored: result.files, bytesRestored: result.bytes,
-                         warnings: result.warnings.map(\.description))
+        return JobReport(recoveryPoint: point.id, filesRestored: result.files, filesSkipped: result.skipped, copies: result.copies,
+                         bytesRestored: result.bytes, warnings: result.warnings.map(\.description))
     }
 
     /// The size of the regular files under `paths` (everything when empty).

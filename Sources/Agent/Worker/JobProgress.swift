@@ -46,6 +46,10 @@ public struct JobReport: Codable, Sendable, Equatable {
     public var filesChanged: Int
     public var filesUnchanged: Int
     public var filesRestored: Int
+    /// Entries a restore left as they were because they existed already (conflict policy skip); nil for backups.
+    public var filesSkipped: Int?
+    /// Paths, under the restore's target, of entries restored beside an existing one (conflict policy copy); nil for backups.
+    public var copies: [String]?
     public var bytesProtected: UInt64
     public var bytesNew: UInt64
     public var bytesUploaded: UInt64
@@ -57,9 +61,9 @@ public struct JobReport: Codable, Sendable, Equatable {
     public var commands: [CommandRun]?
 
     public init(mode: String? = nil, modeReason: String? = nil, recoveryPoint: String? = nil, filesNew: Int = 0, filesChanged: Int = 0,
-                filesUnchanged: Int = 0, filesRestored: Int = 0, bytesProtected: UInt64 = 0, bytesNew: UInt64 = 0,
-                bytesUploaded: UInt64 = 0, bytesRestored: UInt64 = 0, durationSeconds: Double = 0, warnings: [String] = [],
-                commands: [CommandRun]? = nil) {
+                filesUnchanged: Int = 0, filesRestored: Int = 0, filesSkipped: Int? = nil, copies: [String]? = nil,
+                bytesProtected: UInt64 = 0, bytesNew: UInt64 = 0, bytesUploaded: UInt64 = 0, bytesRestored: UInt64 = 0,
+                durationSeconds: Double = 0, warnings: [String] = [], commands: [CommandRun]? = nil) {
         self.commands = commands
         self.mode = mode
         self.modeReason = modeReason
@@ -68,6 +72,8 @@ public struct JobReport: Codable, Sendable, Equatable {
         self.filesChanged = filesChanged
         self.filesUnchanged = filesUnchanged
         self.filesRestored = filesRestored
+        self.filesSkipped = filesSkipped
+        self.copies = copies
         self.bytesProtected = bytesProtected
         self.bytesNew = bytesNew
         self.bytesUploaded = bytesUploaded

@@ -3,10 +3,14 @@ import Foundation
 import SQLiteDB
 
 extension JobStore {
-    /// Stores the report of job `id`.
-    func saveReport(_ report: JobReport, for id: Int64) throws {
+    /// Stores the report of job `id` and completes it in one transaction: a reader never sees the report of a job
+    /// still running (the job page would show both, then reload under the reader's feet).
+    func complete(_ id: Int64, with report: JobReport) throws {
         let text = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
-        try database.execute("UPDATE jobs SET report = ? WHERE id = ?", [.text(text), .integer(id)])
+        try database.write { db in
+            try db.execute("UPDATE jobs SET report = ? WHERE id = ?", [.text(text), .integer(id)])
+            _ = try transition(id, .complete(warnings: report.warnings.count), in: db)
+        }
     }
 
     /// The report of job `id`; nil while it runs or when it ended before doing anything.
@@ -36,18 +40,22 @@ extension JobStore {
     }
 }
 
-/// The inputs of a backup job, as JSON in the job's parameters.
-struct BackupParameters: Codable, Sendable {
+/// The inputs of a backup job, as JSON in the job's parameters (`JobRecord.parameters`).
+public struct BackupParameters: Codable, Sendable {
     /// RFC 3339; the vault keeps the point at least until then.
-    var retainUntil: String?
+    public var retainUntil: String?
 }
 
-/// The inputs of a restore job. The source machine's passphrase is not among them: it stays in memory only.
-struct RestoreParameters: Codable, Sendable {
-    var sourceMachine: String?
-    var recoveryPoint: String
-    var paths: [String]
-    var target: RestoreRequest.Target
-    var conflict: String
-    var restorePermissions: Bool
+/// The inputs of a restore job, as JSON in the job's parameters. The source machine's passphrase is not among
+/// them: it stays in memory only.
+public struct RestoreParameters: Codable, Sendable {
+    /// The other machine whose point is restored; nil for this one.
+    public var sourceMachine: String?
+    public var recoveryPoint: String
+    /// Absolute paths inside the point; empty means everything.
+    public var paths: [String]
+    public var target: RestoreRequest.Target
+    /// "copy", "overwrite" or "skip".
+    public var conflict: String
+    public var restorePermissions: Bool
 }

@@ -37,7 +37,7 @@ extension AgentPages {
         if let report {
             view["report"] = Self.reportView(report, kind: job.kind)
         }
-        let parameters = Self.parameterRows(job)
+        let parameters = parameterRows(job)
         view["parameters"] = parameters
         view["hasParameters"] = !parameters.isEmpty
         return try request.page("agent/job", title: "\(job.kind == .backup ? "Backup" : "Restore") job \(job.id)", ["job": view])
@@ -81,6 +81,10 @@ extension AgentPages {
             "bytesProtected": Format.size(Int64(clamping: report.bytesProtected)), "bytesNew": Format.size(Int64(clamping: report.bytesNew)),
             "bytesUploaded": Format.size(Int64(clamping: report.bytesUploaded)),
             "bytesRestored": Format.size(Int64(clamping: report.bytesRestored)),
+            "filesSkipped": AgentFormat.count(report.filesSkipped ?? 0), "hasSkipped": (report.filesSkipped ?? 0) > 0,
+            "copies": (report.copies ?? []).prefix(50).map { $0 }, "copyCount": AgentFormat.count(report.copies?.count ?? 0),
+            "hasCopies": !(report.copies ?? []).isEmpty, "moreCopies": max(0, (report.copies?.count ?? 0) - 50),
+            "hasMoreCopies": (report.copies?.count ?? 0) > 50,
             "duration": Format.duration(.milliseconds(Int64(report.durationSeconds * 1000))),
             "warnings": report.warnings.prefix(500).map { warning -> [String: String] in
                 guard let colon = warning.range(of: ": ") else { return ["path": "", "message": warning] }
@@ -91,21 +95,29 @@ extension AgentPages {
         ]
     }
 
-    /// The job's inputs in words: retain-until, restore source and target.
-    static func parameterRows(_ job: JobRecord) -> [[String: String]] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(job.parameters.utf8)) as? [String: Any] else { return [] }
-        var rows: [[String: String]] = []
-        func add(_ label: String, _ value: Any?) {
-            guard let value, !(value is NSNull) else { return }
-            let text = (value as? [Any]).map { $0.map { "\($0)" }.joined(separator: ", ") } ?? "\(value)"
-            if !text.isEmpty { rows.append(["label": label, "value": text]) }
-        }
-        for key in object.keys.sorted() where key != "passphrase" {
-            let label = key.unicodeScalars.reduce("") { text, scalar in
-                CharacterSet.uppercaseLetters.contains(scalar) ? text + " " + String(scalar).lowercased() : text + String(scalar)
+    /// The job's inputs in words: retain-until for a backup; source, point, paths, target and conflict policy for a restore.
+    func parameterRows(_ job: JobRecord) -> [[String: String]] {
+        let data = Data(job.parameters.utf8)
+        switch job.kind {
+        case .backup:
+            guard let inputs = try? JSONDecoder().decode(BackupParameters.self, from: data), let retain = inputs.retainUntil else { return [] }
+            return [["label": "Retain until", "value": ISO8601DateFormatter().date(from: retain).map { Format.date($0) } ?? retain]]
+        case .restore:
+            guard let inputs = try? JSONDecoder().decode(RestoreParameters.self, from: data) else { return [] }
+            let source = inputs.sourceMachine.map { id in
+                ((try? service.machines())?.first { $0.id == id }?.name ?? id) + " (another server)"
+            } ?? "This server"
+            let target = switch inputs.target {
+            case .original: "The original location"
+            case .alternate(let folder): folder
             }
-            add(label.prefix(1).uppercased() + label.dropFirst(), object[key])
+            let conflict = ["copy": "Create a copy beside it", "overwrite": "Overwrite it", "skip": "Skip it"][inputs.conflict]
+            return [
+                ["label": "From", "value": source], ["label": "Recovery point", "value": inputs.recoveryPoint],
+                ["label": "Files and folders", "value": inputs.paths.isEmpty ? "Everything in the recovery point" : inputs.paths.joined(separator: ", ")],
+                ["label": "Where to", "value": target], ["label": "If a file exists", "value": conflict ?? inputs.conflict],
+                ["label": "Permissions", "value": inputs.restorePermissions ? "Restored as backed up" : "Not restored"],
+            ]
         }
-        return rows
     }
 }

@@ -80,11 +80,14 @@ enum AgentFormat {
             view["percentText"] = succeeded ? "100%" : job.state.label
             view["hasFigures"] = report != nil
             if let report {
-                view["figures"] = [
-                    ["label": job.kind == .backup ? "Protected" : "Restored",
-                     "value": Format.size(Int64(clamping: job.kind == .backup ? report.bytesProtected : report.bytesRestored))],
+                view["figures"] = job.kind == .backup ? [
+                    ["label": "Protected", "value": Format.size(Int64(clamping: report.bytesProtected))],
                     ["label": "New data", "value": Format.size(Int64(clamping: report.bytesNew))],
                     ["label": "Uploaded", "value": Format.size(Int64(clamping: report.bytesUploaded))],
+                    ["label": "Duration", "value": Format.duration(.seconds(report.durationSeconds))],
+                ] : [
+                    ["label": "Files restored", "value": count(report.filesRestored)],
+                    ["label": "Restored", "value": Format.size(Int64(clamping: report.bytesRestored))],
                     ["label": "Duration", "value": Format.duration(.seconds(report.durationSeconds))],
                 ]
             }
@@ -101,13 +104,17 @@ enum AgentFormat {
         view["percentText"] = fraction.map { "\(Int(($0 * 100).rounded(.down)))%" } ?? "Scanning"
         view["indeterminate"] = fraction == nil
         view["hasFigures"] = true
-        view["figures"] = [
+        let rate = ["label": "Rate", "value": Format.rate(bytesPerSecond: progress.bytesPerSecond)]
+        let left = ["label": "Time left", "value": progress.eta.map { Format.duration($0) } ?? "estimating"]
+        // A restore counts what it wrote (in bytesRead and filesDone); it scans, reads anew and uploads nothing.
+        view["figures"] = job.kind == .backup ? [
             ["label": "Files scanned", "value": count(progress.filesScanned)],
             ["label": "Read", "value": Format.size(Int64(clamping: progress.bytesRead))],
             ["label": "New", "value": Format.size(Int64(clamping: progress.bytesNew))],
-            ["label": "Uploaded", "value": Format.size(Int64(clamping: progress.bytesUploaded))],
-            ["label": "Rate", "value": Format.rate(bytesPerSecond: progress.bytesPerSecond)],
-            ["label": "Time left", "value": progress.eta.map { Format.duration($0) } ?? "estimating"],
+            ["label": "Uploaded", "value": Format.size(Int64(clamping: progress.bytesUploaded))], rate, left,
+        ] : [
+            ["label": "Files restored", "value": count(progress.filesDone)],
+            ["label": "Restored", "value": Format.size(Int64(clamping: progress.bytesRead))], rate, left,
         ]
         view["currentPath"] = progress.currentPath
         view["hasCurrentPath"] = !progress.currentPath.isEmpty
