@@ -38,6 +38,9 @@ public final class FanotifyWatcher: @unchecked Sendable {
     /// Per watched filesystem (by its fsid), a descriptor inside it for open_by_handle_at.
     private var mounts: [UInt64: Int32] = [:]
     private var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+    /// Directory handles resolved during one poll: a busy directory sends many events, and resolving a handle costs
+    /// two system calls. Kept for one poll only, since a rename changes what a handle's path is.
+    private var resolved: [[UInt8]: String?] = [:]
 
     /// Starts a fanotify group; throws `Unavailable` on a kernel without directory-and-name reporting or without root.
     public init() throws(Unavailable) {
@@ -91,6 +94,7 @@ public final class FanotifyWatcher: @unchecked Sendable {
     /// Reads every event queued now, waiting up to `timeoutMilliseconds` for the first one.
     public func poll(timeoutMilliseconds: Int32 = 0) -> Changes {
         var changes = Changes()
+        defer { resolved.removeAll(keepingCapacity: true) }
         var waiting = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         guard Glibc.poll(&waiting, 1, timeoutMilliseconds) > 0 else { return changes }
         while true {
@@ -138,14 +142,18 @@ public final class FanotifyWatcher: @unchecked Sendable {
             changes.unresolved += 1
             return
         }
-        var handle = Array(body[8..<(16 + handleBytes)])
-        let fd = handle.withUnsafeMutableBytes { FanotifyCalls.openByHandle!(mountFD, $0.baseAddress, FanotifyCalls.openPath | O_CLOEXEC) }
-        guard fd >= 0 else {
-            changes.unresolved += 1
-            return
+        let key = Array(body[0..<(16 + handleBytes)])
+        let directory: String?
+        if let known = resolved[key] {
+            directory = known
+        } else {
+            var handle = Array(body[8..<(16 + handleBytes)])
+            let fd = handle.withUnsafeMutableBytes { FanotifyCalls.openByHandle!(mountFD, $0.baseAddress, FanotifyCalls.openPath | O_CLOEXEC) }
+            directory = fd >= 0 ? Self.path(of: fd) : nil
+            if fd >= 0 { close(fd) }
+            resolved[key] = directory
         }
-        defer { close(fd) }
-        guard let directory = Self.path(of: fd) else {
+        guard let directory else {
             changes.unresolved += 1
             return
         }
