@@ -38,7 +38,7 @@ sync
 "$HAVEN" repo init --repo "$WORK/repo" >/dev/null
 "$HAVEN" journal watch --journal "$WORK/journal" "$SRC" >/dev/null 2>&1 &
 JOURNAL=$!
-trap 'kill $JOURNAL 2>/dev/null || true; mountpoint -q "$WORK/fs" && umount "$WORK/fs"' EXIT
+trap 'kill $JOURNAL 2>/dev/null || true; wait $JOURNAL 2>/dev/null || true; mountpoint -q "$WORK/fs" && umount "$WORK/fs"; rm -f "$WORK/fs.img"' EXIT
 sleep 1
 say "haven: initial backup"
 timed "haven initial" "$HAVEN" backup --repo "$WORK/repo" --journal "$WORK/journal" "$SRC"
