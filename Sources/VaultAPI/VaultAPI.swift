@@ -25,6 +25,10 @@ public struct VaultAPI: Sendable {
     }
 
     /// Whether a path belongs to the API (so a composition root can send everything else to the portal).
+    /// The request body the HTTP server must accept for this API: the largest object the vault stores, and at
+    /// least 64 MiB, so a pack that passes its 16 MiB target by one blob is never cut off before the API sees it.
+    public var maxBodySize: Int { max(service.configuration.maxObjectSize, 64 << 20) }
+
     public static func handles(path: String) -> Bool {
         path == VaultAPIPath.prefix || path.hasPrefix(VaultAPIPath.prefix + "/")
     }

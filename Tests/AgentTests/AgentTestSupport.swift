@@ -21,9 +21,8 @@ final class TestVault: @unchecked Sendable {
         directory = makeTemporaryDirectory("vault")
         service = try VaultService(configuration: VaultConfiguration(dataDirectory: directory), clock: { Date() })
         let api = VaultAPI(service: service, maxAuthFailures: 1000)
-        // As `haven vault serve` does: a pack may pass its 16 MiB target by one blob, so bodies up to 64 MiB.
         var serverConfiguration = Server.Configuration()
-        serverConfiguration.maxBodySize = 64 << 20
+        serverConfiguration.maxBodySize = api.maxBodySize
         server = try Server(configuration: serverConfiguration) { await api.handle($0) }
         address = "http://127.0.0.1:\(server.port)"
         vaultId = try service.createVault(name: "Production").id

@@ -50,7 +50,8 @@ struct VaultServeCommand: ParsableCommand {
 
             let service = try settings.openService()
             var configuration = Server.Configuration(address: Self.serverAddress(address), port: port)
-            configuration.maxBodySize = max(settings.maxObjectMiB << 20, 64 << 20)
+            let api = VaultAPI(service: service, maxAuthFailures: settings.authFailuresPerMinute)
+            configuration.maxBodySize = api.maxBodySize
             configuration.shutdownGracePeriod = .seconds(60)
             var pins: (String, String)?
             if !settings.insecureHTTP {
@@ -62,7 +63,7 @@ struct VaultServeCommand: ParsableCommand {
             do throws(WebError) { portalResources = try Resources.locate(explicit: resources) } catch {
                 throw CommandFailure("the vault portal cannot start: \(error.message)")
             }
-            let frontDoor = VaultFrontDoor(api: VaultAPI(service: service, maxAuthFailures: settings.authFailuresPerMinute))
+            let frontDoor = VaultFrontDoor(api: api)
             let server: Server
             do { server = try Server(configuration: configuration) { await frontDoor.handle($0) } } catch {
                 throw CommandFailure("cannot listen on \(settings.listen): \(error)")

@@ -45,7 +45,7 @@ final class AgentHarness: @unchecked Sendable {
         vault = try VaultService(configuration: VaultConfiguration(dataDirectory: directory + "/vault"), clock: { vaultClock.now })
         let api = VaultAPI(service: vault, maxAuthFailures: 1000)
         var vaultConfiguration = Server.Configuration()
-        vaultConfiguration.maxBodySize = 64 << 20
+        vaultConfiguration.maxBodySize = api.maxBodySize
         vaultServer = try Server(configuration: vaultConfiguration) { await api.handle($0) }
         vaultAddress = "http://127.0.0.1:\(vaultServer.port)"
         vaultId = try vault.createVault(name: "Production").id
