@@ -23,10 +23,6 @@ public final class ChangeJournal: @unchecked Sendable {
     private var id: String?
     private var sequence: Int64 = 0
     private var overflows: [Int64] = []
-    private var watched: Set<String> = []
-    /// The protected paths: only directories at or below one of them are recorded (a filesystem is watched whole,
-    /// but the rest of it is none of the journal's business, and recording it would cost for nothing).
-    private var roots: Set<String> = []
     private let stopping = Atomic<Bool>(false)
     private var thread: Thread?
 
@@ -110,12 +106,8 @@ public final class ChangeJournal: @unchecked Sendable {
     }
 
     private func watchLocked(_ path: String) {
-        roots.insert(path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path)
-        guard let watcher, !watched.contains(path) else { return }
-        do {
-            try watcher.watch(filesystemAt: path)
-            watched.insert(path)
-        } catch {
+        guard let watcher else { return }
+        do { try watcher.watch(filesystemAt: path) } catch {
             FileHandle.standardError.write(Data("haven agent: the change journal cannot watch \(path): \(error)\n".utf8))
         }
     }
@@ -125,11 +117,8 @@ public final class ChangeJournal: @unchecked Sendable {
         defer { lock.unlock() }
         guard let watcher, let id else { return }
         let changes = watcher.poll(timeoutMilliseconds: timeout)
-        func within(_ directory: String, _ root: String) -> Bool {
-            root == "/" || directory == root || directory.hasPrefix(root + "/")
-        }
         let directories = changes.directories.filter { directory in
-            roots.contains { within(directory, $0) } && !ignored.contains { within(directory, $0) }
+            !ignored.contains { FanotifyWatcher.isWithin(directory, $0) }
         }
         guard !directories.isEmpty || changes.overflowed else { return }
         let next = sequence + 1

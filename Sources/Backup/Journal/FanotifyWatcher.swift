@@ -8,7 +8,8 @@ import Glibc
 /// Reads fanotify events for whole filesystems (`FAN_MARK_FILESYSTEM` with directory-and-name reporting, Linux 5.9+,
 /// root) and turns them into the set of directories whose listing, or an entry's content or metadata, changed.
 ///
-/// Every event names a directory and an entry in it; that directory is reported. An event about a directory itself
+/// Only directories at or below a watched path are reported: a filesystem is watched whole, but the rest of it is
+/// none of the journal's business. Every event names a directory and an entry in it; that directory is reported. An event about a directory itself
 /// (its mode, owner, times) also reports its parent, whose listing holds that metadata. A directory that cannot be
 /// resolved any more (deleted meanwhile) is counted in `unresolved`: its parent's own delete event covers it.
 /// Queue overflow is reported, since after it nothing can be trusted until the next full scan.
@@ -38,6 +39,8 @@ public final class FanotifyWatcher: @unchecked Sendable {
     /// Per watched filesystem (by its fsid), a descriptor inside it for open_by_handle_at.
     private var mounts: [UInt64: Int32] = [:]
     private var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+    /// The watched paths, without trailing slashes.
+    public private(set) var roots: Set<String> = []
     /// Directory handles resolved during one poll: a busy directory sends many events, and resolving a handle costs
     /// two system calls. Kept for one poll only, since a rename changes what a handle's path is.
     private var resolved: [[UInt8]: String?] = [:]
@@ -68,8 +71,14 @@ public final class FanotifyWatcher: @unchecked Sendable {
         for fd in mounts.values { close(fd) }
     }
 
-    /// Watches the whole filesystem that holds `path` (every mount of it).
+    /// Whether `directory` is `root` or below it.
+    public static func isWithin(_ directory: String, _ root: String) -> Bool {
+        root == "/" || directory == root || directory.hasPrefix(root + "/")
+    }
+
+    /// Watches the whole filesystem that holds `path` (every mount of it), reporting changes at or below `path`.
     public func watch(filesystemAt path: String) throws(Unavailable) {
+        let root = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         var info = statvfs()
         guard statvfs(path, &info) == 0 else {
             throw Unavailable(description: "cannot watch \(path): \(String(cString: strerror(errno)))")
@@ -77,7 +86,10 @@ public final class FanotifyWatcher: @unchecked Sendable {
         // glibc folds statfs's two-int fsid into statvfs's f_fsid as val[0] | val[1] << 32: the little-endian
         // reading of the 8 bytes fanotify reports.
         let fsid = UInt64(info.f_fsid)
-        guard mounts[fsid] == nil else { return }
+        guard mounts[fsid] == nil else {
+            roots.insert(root)
+            return
+        }
         let marked = FanotifyCalls.mark!(descriptor, FanotifyCalls.markAdd | FanotifyCalls.markFilesystem,
                                          FanotifyCalls.watchedEvents, AT_FDCWD, path)
         guard marked == 0 else {
@@ -89,6 +101,7 @@ public final class FanotifyWatcher: @unchecked Sendable {
         let mountFD = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard mountFD >= 0 else { throw Unavailable(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
         mounts[fsid] = mountFD
+        roots.insert(root)
     }
 
     /// Reads every event queued now, waiting up to `timeoutMilliseconds` for the first one.
@@ -102,6 +115,7 @@ public final class FanotifyWatcher: @unchecked Sendable {
             guard count > 0 else { break }
             buffer.withUnsafeBytes { parse(UnsafeRawBufferPointer(rebasing: $0[0..<count]), into: &changes) }
         }
+        changes.directories = changes.directories.filter { directory in roots.contains { Self.isWithin(directory, $0) } }
         return changes
     }
 

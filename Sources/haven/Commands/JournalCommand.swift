@@ -44,19 +44,16 @@ struct JournalCommand: ParsableCommand {
                 do { watcher = try FanotifyWatcher() } catch {
                     throw CommandFailure("no change journal here: \(error)")
                 }
-                let roots = paths.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-                for root in roots {
-                    do { try watcher.watch(filesystemAt: root) } catch { throw CommandFailure("\(error)") }
+                for path in paths {
+                    do { try watcher.watch(filesystemAt: path) } catch { throw CommandFailure("\(error)") }
                 }
                 // A new journal: what an earlier watcher recorded belongs to another journal id.
                 for stale in [directory.changesPath, directory.takenPath] { try? FileIO.removeFile(stale) }
                 try FileIO.writeFileAtomically(directory.idPath, Array((UUID().uuidString.lowercased() + "\n").utf8), durable: true)
-                Output.line("watching \(roots.joined(separator: ", ")); the journal is \(journal)")
+                Output.line("watching \(watcher.roots.sorted().joined(separator: ", ")); the journal is \(journal)")
                 while true {
                     let changes = watcher.poll(timeoutMilliseconds: 200)
-                    var lines = changes.directories.filter { directory in
-                        roots.contains { $0 == "/" || directory == $0 || directory.hasPrefix($0 + "/") }
-                    }.sorted()
+                    var lines = changes.directories.sorted()
                     if changes.overflowed { lines.append(JournalDirectory.overflowLine) }
                     if !lines.isEmpty {
                         let fd = open(directory.changesPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
