@@ -46,8 +46,15 @@ public final class ChangeJournal: @unchecked Sendable {
         id = UUID().uuidString.lowercased()
         sequence = 0
         for path in paths { watchLocked(path) }
+        let watcher = self.watcher!
+        // Waits outside the lock and reads under it, then lets events gather for a moment: a busy filesystem must
+        // not keep the lock from `watch` and `mark` (the portal's requests and the worker wait on them).
         let thread = Thread { [self] in
-            while !stopping.load(ordering: .relaxed) { pollOnce(timeout: 250) }
+            while !stopping.load(ordering: .relaxed) {
+                guard watcher.waitForEvents(timeoutMilliseconds: 250) else { continue }
+                pollOnce(timeout: 0)
+                usleep(50_000)
+            }
         }
         thread.name = "haven-journal"
         self.thread = thread

@@ -104,6 +104,13 @@ public final class FanotifyWatcher: @unchecked Sendable {
         roots.insert(root)
     }
 
+    /// Waits up to `timeoutMilliseconds` for events to be queued, without reading them; true when some are. Safe to
+    /// call from any thread, also while another calls `watch` (it touches only the descriptor).
+    public func waitForEvents(timeoutMilliseconds: Int32) -> Bool {
+        var waiting = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return Glibc.poll(&waiting, 1, timeoutMilliseconds) > 0
+    }
+
     /// Reads every event queued now, waiting up to `timeoutMilliseconds` for the first one.
     public func poll(timeoutMilliseconds: Int32 = 0) -> Changes {
         var changes = Changes()

@@ -25,7 +25,8 @@ final class LoopFilesystem {
     }
 
     deinit {
-        _ = try? Self.run("/bin/umount", [mountPoint])
+        // Lazily: a watcher released after this value may still hold a descriptor inside the filesystem.
+        _ = try? Self.run("/bin/umount", ["-l", mountPoint])
         try? FileIO.removeTree((mountPoint as NSString).deletingLastPathComponent)
     }
 
