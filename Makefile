@@ -9,7 +9,8 @@ RUN_LISTEN := 127.0.0.1:8441
 RUN_AGENT_STATE := .run/agent
 RUN_AGENT_LISTEN := 127.0.0.1:8442
 APT_PACKAGES := libmicrohttpd-dev libsqlite3-dev zlib1g-dev libzstd-dev libssl-dev libcmark-dev \
-	libcurl4-openssl-dev pkg-config attr acl openssl curl
+	libcurl4-openssl-dev pkg-config attr acl openssl curl \
+	btrfs-progs xfsprogs fdisk
 
 .PHONY: deps browser-deps build run test clean bench
 
