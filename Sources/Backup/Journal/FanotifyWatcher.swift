@@ -41,9 +41,18 @@ public final class FanotifyWatcher: @unchecked Sendable {
     private var buffer = [UInt8](repeating: 0, count: 256 * 1024)
     /// The watched paths, without trailing slashes.
     public private(set) var roots: Set<String> = []
-    /// Directory handles resolved during one poll: a busy directory sends many events, and resolving a handle costs
-    /// two system calls. Kept for one poll only, since a rename changes what a handle's path is.
-    private var resolved: [[UInt8]: String?] = [:]
+    /// Directory handles resolved to paths: a busy directory sends many events, and resolving a handle costs two
+    /// system calls. Kept across polls until a directory is renamed or removed anywhere on a watched filesystem
+    /// (which can change what any handle's path is), and at most `resolvedLimit` entries, so memory stays bounded.
+    private var resolved: [HandleKey: String?] = [:]
+    static let resolvedLimit = 65_536
+    /// The previous event's handle and directory: consecutive events mostly name the same directory, so it is
+    /// recognised without building a key.
+    private var lastKey: [UInt8] = []
+    private var lastDirectory: String?
+    /// Events that change where directories are: any cached path may be stale after one.
+    private static let directoryMoved = FanotifyCalls.movedFrom | FanotifyCalls.movedTo | FanotifyCalls.delete
+        | FanotifyCalls.deleteSelf | FanotifyCalls.moveSelf
 
     /// Starts a fanotify group; throws `Unavailable` on a kernel without directory-and-name reporting or without root.
     public init() throws(Unavailable) {
@@ -114,16 +123,40 @@ public final class FanotifyWatcher: @unchecked Sendable {
     /// Reads every event queued now, waiting up to `timeoutMilliseconds` for the first one.
     public func poll(timeoutMilliseconds: Int32 = 0) -> Changes {
         var changes = Changes()
-        defer { resolved.removeAll(keepingCapacity: true) }
+        // Each poll's set starts empty, so the previous event's directory must be inserted again.
+        lastKey.removeAll(keepingCapacity: true)
         var waiting = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         guard Glibc.poll(&waiting, 1, timeoutMilliseconds) > 0 else { return changes }
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             guard count > 0 else { break }
-            buffer.withUnsafeBytes { parse(UnsafeRawBufferPointer(rebasing: $0[0..<count]), into: &changes) }
+            buffer.withUnsafeBytes { bytes in
+                let events = UnsafeRawBufferPointer(rebasing: bytes[0..<count])
+                // Resolved after every directory move read so far, paths are as they are named now.
+                if Self.movesDirectory(events) || resolved.count > Self.resolvedLimit { forgetResolved() }
+                parse(events, into: &changes)
+            }
         }
         changes.directories = changes.directories.filter { directory in roots.contains { Self.isWithin(directory, $0) } }
         return changes
+    }
+
+    private func forgetResolved() {
+        resolved.removeAll(keepingCapacity: true)
+        lastKey.removeAll(keepingCapacity: true)
+    }
+
+    /// Whether a batch of events renames or removes a directory.
+    private static func movesDirectory(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset + FanotifyCalls.metadataSize <= bytes.count {
+            let length = Int(bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            let mask = bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)
+            if mask & FanotifyCalls.onDirectory != 0 && mask & directoryMoved != 0 { return true }
+            guard length > 0 else { return true }
+            offset += length
+        }
+        return false
     }
 
     private func parse(_ bytes: UnsafeRawBufferPointer, into changes: inout Changes) {
@@ -163,29 +196,39 @@ public final class FanotifyWatcher: @unchecked Sendable {
             changes.unresolved += 1
             return
         }
-        let key = Array(body[0..<(16 + handleBytes)])
+        let keyBytes = UnsafeRawBufferPointer(rebasing: body[0..<(16 + handleBytes)])
         let directory: String?
-        if let known = resolved[key] {
-            directory = known
+        if !lastKey.isEmpty, lastKey.count == keyBytes.count,
+           lastKey.withUnsafeBytes({ memcmp($0.baseAddress!, keyBytes.baseAddress!, keyBytes.count) == 0 }) {
+            directory = lastDirectory
         } else {
-            var handle = Array(body[8..<(16 + handleBytes)])
-            let fd = handle.withUnsafeMutableBytes { FanotifyCalls.openByHandle!(mountFD, $0.baseAddress, FanotifyCalls.openPath | O_CLOEXEC) }
-            directory = fd >= 0 ? Self.path(of: fd) : nil
-            if fd >= 0 { close(fd) }
-            resolved[key] = directory
+            let key = Array(keyBytes)
+            if let known = resolved[HandleKey(bytes: key)] {
+                directory = known
+            } else {
+                var handle = Array(body[8..<(16 + handleBytes)])
+                let fd = handle.withUnsafeMutableBytes { FanotifyCalls.openByHandle!(mountFD, $0.baseAddress, FanotifyCalls.openPath | O_CLOEXEC) }
+                directory = fd >= 0 ? Self.path(of: fd) : nil
+                if fd >= 0 { close(fd) }
+                resolved[HandleKey(bytes: key)] = directory
+            }
+            lastKey = key
+            lastDirectory = directory
+            if let directory { changes.directories.insert(directory) }
         }
         guard let directory else {
             changes.unresolved += 1
             return
         }
-        changes.directories.insert(directory)
-        var name = ""
+        // The entry's name: empty or "." for an event on the directory itself.
+        var nameIsSelf = true
         if hasName, 16 + handleBytes < body.count {
-            let rest = body[(16 + handleBytes)...]
-            name = String(decoding: rest.prefix { $0 != 0 }, as: UTF8.self)
+            let first = body[16 + handleBytes]
+            let second = 16 + handleBytes + 1 < body.count ? body[16 + handleBytes + 1] : 0
+            nameIsSelf = first == 0 || (first == UInt8(ascii: ".") && second == 0)
         }
         // An event on the directory itself changes its own entry, which its parent's listing holds.
-        let onItself = name.isEmpty || name == "." || mask & (FanotifyCalls.deleteSelf | FanotifyCalls.moveSelf) != 0
+        let onItself = nameIsSelf || mask & (FanotifyCalls.deleteSelf | FanotifyCalls.moveSelf) != 0
         if onItself, directory != "/", let slash = directory.lastIndex(of: "/") {
             changes.directories.insert(slash == directory.startIndex ? "/" : String(directory[..<slash]))
         }
@@ -198,5 +241,15 @@ public final class FanotifyWatcher: @unchecked Sendable {
         guard length > 0 else { return nil }
         let path = String(decoding: target[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return path.hasSuffix(" (deleted)") ? nil : path
+    }
+}
+
+/// An fsid and a file handle as a dictionary key, hashed as one block of bytes (an array of bytes hashes byte by byte,
+/// which showed in the journal's profile).
+private struct HandleKey: Hashable {
+    let bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }

@@ -25,6 +25,9 @@ struct JournalDirectory {
     var statePath: String { path + "/state.json" }
 
     static let overflowLine = "!overflow"
+    /// How long `haven journal watch` lets events gather after the first one arrives before it reads them.
+    /// 100 ms: about a tenth of the kernel's queue (16,384 events) at 15,000 file operations a second.
+    static let gatherMicroseconds: UInt32 = 100_000
 
     /// Whether a watcher holds the journal now (its lock is taken).
     func isWatched() -> Bool {
