@@ -13,6 +13,7 @@ extension AgentService {
             }
         }
         if let goal = try? goals.goal()?.goal { journal.start(paths: goal.paths + goal.volumes) } else { journal.start(paths: []) }
+        if let goal = try? goals.goal()?.goal { removeStaleSnapshots(paths: goal.paths + goal.volumes) }
         if case .unavailable(let reason) = journal.status() {
             log("no change journal (\(reason)): every backup compares every file with the previous recovery point")
         }

@@ -91,6 +91,8 @@ extension AgentService {
                                        outcome: outcome, goalFingerprint: fingerprint, recoveryPoint: point ?? previousMark?.recoveryPoint)
             try? goals.setJournalMark(mark, multiLinkDirectories: multiLink, kind: item.kind, name: item.name)
         }
+        let snapshots = freezeSources(&options, job: job)
+        defer { snapshots.release() }
         let started = clock()
         let result: BackupResult
         do {
@@ -101,6 +103,7 @@ extension AgentService {
             runPostCommand(error is BackupCancelled ? "cancelled" : "failed")
             throw error
         }
+        let snapshotWarnings = snapshots.release()
         runPostCommand("succeeded")
         let commandWarnings = commands.filter { $0.phase == "post" && !$0.succeeded }.map {
             "post-backup command: \(Self.describeFailure($0, timeout: hookTimeout))"
@@ -121,7 +124,8 @@ extension AgentService {
             mode: mode, modeReason: mode == "optimized" ? nil : reason, recoveryPoint: result.recoveryPoint.id, filesNew: summary.filesNew,
             filesChanged: summary.filesChanged, filesUnchanged: summary.filesUnchanged, bytesProtected: summary.bytes,
             bytesNew: result.statistics.bytesAdded, bytesUploaded: store.statistics.bytesSent,
-            warnings: result.warnings.map(\.description) + commandWarnings, commands: commands.isEmpty ? nil : commands)
+            warnings: result.warnings.map(\.description) + commandWarnings + snapshotWarnings, commands: commands.isEmpty ? nil : commands,
+            pointInTime: snapshots.pointsInTime)
     }
 
     /// How a command failed, in words.

@@ -1,4 +1,5 @@
 /// JobProgress and JobReport are what the portal shows of a job: live figures while it runs, the report once it ended.
+import Backup
 import Foundation
 
 /// The live figures of a running job.
@@ -59,12 +60,16 @@ public struct JobReport: Codable, Sendable, Equatable {
     public var warnings: [String]
     /// The goal's pre- and post-backup commands as they ran.
     public var commands: [CommandRun]?
+    /// How each source was read: from a snapshot, or live and why (backups only).
+    public var pointInTime: [PointInTime]?
 
     public init(mode: String? = nil, modeReason: String? = nil, recoveryPoint: String? = nil, filesNew: Int = 0, filesChanged: Int = 0,
                 filesUnchanged: Int = 0, filesRestored: Int = 0, filesSkipped: Int? = nil, copies: [String]? = nil,
                 bytesProtected: UInt64 = 0, bytesNew: UInt64 = 0, bytesUploaded: UInt64 = 0, bytesRestored: UInt64 = 0,
-                durationSeconds: Double = 0, warnings: [String] = [], commands: [CommandRun]? = nil) {
+                durationSeconds: Double = 0, warnings: [String] = [], commands: [CommandRun]? = nil,
+                pointInTime: [PointInTime]? = nil) {
         self.commands = commands
+        self.pointInTime = pointInTime
         self.mode = mode
         self.modeReason = modeReason
         self.recoveryPoint = recoveryPoint

@@ -27,7 +27,8 @@ extension AgentAPI.Report {
         self.init(mode: report.mode, modeReason: report.modeReason, recoveryPoint: report.recoveryPoint, filesNew: report.filesNew,
                   filesChanged: report.filesChanged, filesUnchanged: report.filesUnchanged, filesRestored: report.filesRestored,
                   bytesProtected: report.bytesProtected, bytesNew: report.bytesNew, bytesUploaded: report.bytesUploaded,
-                  bytesRestored: report.bytesRestored, durationSeconds: report.durationSeconds, warnings: report.warnings)
+                  bytesRestored: report.bytesRestored, durationSeconds: report.durationSeconds, warnings: report.warnings,
+                  pointInTime: report.pointInTime?.map { .init(path: $0.path, method: $0.method.rawValue, reason: $0.reason) })
     }
 }
 

@@ -47,6 +47,17 @@ extension AgentAPI {
         public var bytesProtected, bytesNew, bytesUploaded, bytesRestored: UInt64
         public var durationSeconds: Double
         public var warnings: [String]
+        /// How each source was read (backups).
+        public var pointInTime: [PointInTime]?
+    }
+
+    /// How one source of a backup was read.
+    public struct PointInTime: Codable, Sendable, Equatable {
+        public var path: String
+        /// "btrfs snapshot" or "live".
+        public var method: String
+        /// Why it was read live ("ext4 has no snapshots").
+        public var reason: String?
     }
 
     /// `GET /jobs`, `POST /backups`.

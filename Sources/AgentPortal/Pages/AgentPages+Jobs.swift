@@ -75,6 +75,8 @@ extension AgentPages {
             "modeBadge": optimized ? "ok" : "warning",
             "modeReason": report.modeReason ?? (optimized ? "Only files whose size, time or inode changed since the last point were read." : ""),
             "point": report.recoveryPoint ?? "", "hasPoint": report.recoveryPoint != nil,
+            "pointsInTime": (report.pointInTime ?? []).map { ["path": $0.path, "method": $0.summary, "snapshot": $0.reason == nil] },
+            "hasPointsInTime": !(report.pointInTime ?? []).isEmpty,
             "isBackup": kind == .backup,
             "filesNew": AgentFormat.count(report.filesNew), "filesChanged": AgentFormat.count(report.filesChanged),
             "filesUnchanged": AgentFormat.count(report.filesUnchanged), "filesRestored": AgentFormat.count(report.filesRestored),

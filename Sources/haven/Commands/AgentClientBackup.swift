@@ -15,6 +15,7 @@ extension BackupCommand {
         if force { given.append("--force") }
         if journal != nil { given.append("--journal") }
         if parent != nil { given.append("--parent") }
+        if snapshot != .auto { given.append("--snapshot") }
         if item != BackupItem.filesAndFolders.name || itemKind != BackupItem.filesAndFolders.kind { given.append("--item/--item-kind") }
         return given
     }

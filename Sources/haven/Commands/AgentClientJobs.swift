@@ -58,6 +58,7 @@ enum AgentClientJobs {
         guard let report = detail.report else { return lines }
         if let mode = report.mode { lines.append("  mode: \(mode)" + (report.modeReason.map { " (\($0))" } ?? "")) }
         if let point = report.recoveryPoint { lines.append("  recovery point: \(point)") }
+        lines += (report.pointInTime ?? []).map { "  read \($0.path) from: \($0.method)" + ($0.reason.map { ": \($0)" } ?? "") }
         if job.kind == "restore" {
             lines.append("  restored \(report.filesRestored) files, \(Output.size(report.bytesRestored)) in \(Output.duration(report.durationSeconds))")
         } else {

@@ -46,6 +46,9 @@ struct BackupCommand: ParsableCommand {
     @Option(name: .long, help: "With --vault or the agent: keep the recovery point at least until then, whatever the retention policy (e.g. 2027-01-01T00:00:00Z).")
     var retainUntil: String?
 
+    @Option(name: .long, help: "auto: read each source on btrfs from a read-only snapshot taken at the start (removed at the end); off: read every source live.")
+    var snapshot = SnapshotPolicy.auto
+
     @Argument(help: "The files and directories to back up (none without --repo/--vault: the agent backs up its backup goal).")
     var paths: [String] = []
 
@@ -108,9 +111,12 @@ struct BackupCommand: ParsableCommand {
                                                            parent: options.parent?.id, overflowed: taken.overflowed)
                 }
             }
+            let snapshots = freezeSources(&options)
+            defer { snapshots.release() }
             let result: BackupResult
             do {
                 result = try Archiver(repository: repository, options: options).run { SystemClock.monotonic() - started }
+                for problem in snapshots.release() { Output.error("warning: \(problem)") }
             } catch {
                 journalDirectory?.forgetState()
                 throw error
@@ -125,7 +131,7 @@ struct BackupCommand: ParsableCommand {
             }
             var reported = result
             if case .unoptimized(let reason) = result.mode, reason.isEmpty, let journalReason { reported.mode = .unoptimized(reason: journalReason) }
-            report(reported)
+            report(reported, pointsInTime: snapshots.pointsInTime)
             if !result.warnings.isEmpty { throw ExitCode.incomplete }
         }
     }
@@ -146,7 +152,7 @@ struct BackupCommand: ParsableCommand {
         return "the journal cannot be trusted"
     }
 
-    private func report(_ result: BackupResult) {
+    private func report(_ result: BackupResult, pointsInTime: [PointInTime]) {
         let summary = result.recoveryPoint.point.summary
         if global.json {
             struct Report: Encodable {
@@ -155,17 +161,19 @@ struct BackupCommand: ParsableCommand {
                 let summary: RecoveryPoint.Summary
                 let mode: String
                 let modeReason: String?
+                let pointInTime: [PointInTime]
                 let warnings: [String]
             }
             Output.json(Report(id: result.recoveryPoint.id, parent: result.recoveryPoint.point.parent, summary: summary,
                                mode: result.mode == .optimized ? "optimized" : "unoptimized", modeReason: modeReason(result.mode),
-                               warnings: result.warnings.map(\.description)))
+                               pointInTime: pointsInTime, warnings: result.warnings.map(\.description)))
             return
         }
         for warning in result.warnings { Output.error("warning: \(warning)") }
         if let parent = result.recoveryPoint.point.parent { Output.line("compared with recovery point \(parent.prefix(8))") }
         if result.mode == .optimized { Output.line("optimized: only the directories the journal recorded were listed") }
         if let reason = modeReason(result.mode) { Output.line("unoptimized: \(reason)") }
+        for line in Self.pointInTimeLines(pointsInTime) { Output.line(line) }
         Output.line("files: \(summary.filesNew) new, \(summary.filesChanged) changed, \(summary.filesUnchanged) unchanged")
         Output.line("directories: \(summary.directories), other entries: \(summary.otherEntries)")
         Output.line("added: \(Output.size(summary.bytesAdded)) in \(summary.blobsAdded) blobs, stored \(Output.size(summary.bytesStored))")

@@ -8,7 +8,9 @@ final class LoopFilesystem {
     let mountPoint: String
     private let image: String
 
-    init(type: String = "ext4", megabytes: Int = 64) throws {
+    /// `megabytes` defaults to the smallest size each mkfs accepts (btrfs 114 MiB, xfs 300 MiB); the image is sparse.
+    init(type: String = "ext4", megabytes: Int? = nil) throws {
+        let megabytes = megabytes ?? ["btrfs": 128, "xfs": 320][type] ?? 64
         var template = Array("/tmp/haven-loop-XXXXXX".utf8CString)
         guard mkdtemp(&template) != nil else { throw SystemError.current("mkdtemp") }
         let base = String(cString: template)

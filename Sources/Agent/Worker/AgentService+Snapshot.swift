@@ -1,0 +1,28 @@
+/// The point-in-time view of a backup job's sources: read-only snapshots where the filesystem takes them (btrfs),
+/// taken after the pre-backup command and the journal's mark, removed when the job ends; and the stale snapshots
+/// a job that ended abruptly left behind, removed when the agent starts and before the next backup.
+import Backup
+
+extension AgentService {
+    /// Takes the snapshots of `options.paths` and points the archiver at them. The caller releases them
+    /// (`SourceSnapshots.release()`) whatever the outcome; the job's report records `pointsInTime`.
+    func freezeSources(_ options: inout BackupOptions, job: JobRecord) -> SourceSnapshots {
+        let snapshots = SourceSnapshots(paths: options.paths, policy: .auto, label: "job-\(job.id)")
+        logStale(removed: snapshots.removedStale, problems: snapshots.staleProblems)
+        for point in snapshots.pointsInTime { log("job \(job.id): \(point.path) is read from \(point.summary)") }
+        options.readFrom = snapshots.readFrom
+        options.excludes += snapshots.excludes.filter { !options.excludes.contains($0) }
+        return snapshots
+    }
+
+    /// At start: the snapshots of the goal's sources that a job left behind when the agent was killed.
+    func removeStaleSnapshots(paths: [String]) {
+        let stale = SourceSnapshots.removeStale(for: paths)
+        logStale(removed: stale.removed, problems: stale.problems)
+    }
+
+    private func logStale(removed: [String], problems: [String]) {
+        for path in removed { log("removed the snapshot \(path), which a backup that ended abruptly left behind") }
+        for problem in problems { log("a snapshot a backup left behind could not be removed: \(problem)") }
+    }
+}

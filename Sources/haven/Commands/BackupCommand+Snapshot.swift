@@ -1,0 +1,23 @@
+import ArgumentParser
+import Backup
+
+extension SnapshotPolicy: ExpressibleByArgument {}
+
+/// `haven backup --snapshot`: the point-in-time view of a backup into --repo or --vault.
+extension BackupCommand {
+    /// Takes the sources' snapshots (policy `snapshot`) and points `options` at them: read from the snapshots, their
+    /// folders left out. Says which stale snapshots of earlier backups were removed.
+    func freezeSources(_ options: inout BackupOptions) -> SourceSnapshots {
+        let snapshots = SourceSnapshots(paths: options.paths, policy: snapshot, label: "backup")
+        for removed in snapshots.removedStale { Output.error("removed a snapshot an earlier backup left behind: \(removed)") }
+        for problem in snapshots.staleProblems { Output.error("warning: a snapshot an earlier backup left behind could not be removed: \(problem)") }
+        options.readFrom = snapshots.readFrom
+        options.excludes += snapshots.excludes.filter { !options.excludes.contains($0) }
+        return snapshots
+    }
+
+    /// "point in time: /srv: btrfs snapshot" lines.
+    static func pointInTimeLines(_ points: [PointInTime]) -> [String] {
+        points.map { "point in time: \($0.path): \($0.summary)" }
+    }
+}
