@@ -135,7 +135,16 @@ struct OptimizedBackupPropertyTests {
     @Test("after random changes, a backup listing only the journal's directories has the very same tree as a full one",
           arguments: [UInt64(0x5EED_0001), 0x5EED_0002, 0x5EED_0003, 0x5EED_0004, 0x5EED_0005, 0x5EED_0006])
     func optimizedEqualsUnoptimized(seed: UInt64) throws {
-        let fs = try LoopFilesystem()
+        try Self.check(seed: seed, type: "ext4")
+    }
+
+    @Test("the same holds on xfs and btrfs", arguments: ["xfs", "btrfs"], [UInt64(0x5EED_0101), 0x5EED_0102])
+    func optimizedEqualsUnoptimizedOnOtherFilesystems(type: String, seed: UInt64) throws {
+        try Self.check(seed: seed, type: type)
+    }
+
+    static func check(seed: UInt64, type: String) throws {
+        let fs = try LoopFilesystem(type: type)
         let source = fs.path("data")
         var mutator = TreeMutator(root: source, random: SeededRandom(state: seed))
         try FileIO.makeDirectories(source + "/a/b/c")
@@ -163,7 +172,7 @@ struct OptimizedBackupPropertyTests {
                 $0.multiLinkDirectories = previous.multiLinkDirectories
             }
             let full = try Scratch.backup(repository, [source], parent: previous.recoveryPoint, time: time)
-            let context = "seed \(String(seed, radix: 16)) round \(round): \(mutator.log.joined(separator: "; ")); journal: \(changes.directories.sorted())"
+            let context = "\(type) seed \(String(seed, radix: 16)) round \(round): \(mutator.log.joined(separator: "; ")); journal: \(changes.directories.sorted())"
             // The source's own subtree: the directories above it (under /tmp) change as other tests run.
             let optimizedTree = try Self.subtree(of: source, in: optimized.recoveryPoint, repository)
             let fullTree = try Self.subtree(of: source, in: full.recoveryPoint, repository)
