@@ -29,6 +29,7 @@ struct JobAndRecoveryTests {
         let details = try await browser.get(location)
         #expect(details.text.contains("Optimized") || details.text.contains("Unoptimized"), "the report shows the mode")
         #expect(details.text.contains("2 new"), "and the counts")
+        #expect(details.text.contains("id=\"points-in-time\"") && details.text.contains("snapshot"), "and how each source was read")
         #expect(try await browser.get("/jobs").text.contains("Backup #\(id)"))
         #expect(try await browser.get("/overview").text.contains("id=\"last-state\">Succeeded"))
 
