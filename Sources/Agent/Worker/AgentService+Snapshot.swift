@@ -7,7 +7,9 @@ extension AgentService {
     /// Takes the snapshots of `options.paths` and points the archiver at them. The caller releases them
     /// (`SourceSnapshots.release()`) whatever the outcome; the job's report records `pointsInTime`.
     func freezeSources(_ options: inout BackupOptions, job: JobRecord) -> SourceSnapshots {
-        let snapshots = SourceSnapshots(paths: options.paths, policy: .auto, label: "job-\(job.id)")
+        // The archiver's own sources: a path inside another one is not a source of its own.
+        let paths = (try? Archiver.normalizedPaths(options.paths)) ?? options.paths
+        let snapshots = SourceSnapshots(paths: paths, policy: .auto, label: "job-\(job.id)")
         logStale(removed: snapshots.removedStale, problems: snapshots.staleProblems)
         for point in snapshots.pointsInTime { log("job \(job.id): \(point.path) is read from \(point.summary)") }
         options.readFrom = snapshots.readFrom
