@@ -38,6 +38,9 @@ struct OfflineSeedPageTests {
         #expect(seedPage.contains(folder) && seedPage.contains("id=\"seed-next\""))
         #expect(seedPage.contains("haven vault import-seed Production \(folder)"))
 
+        let overview = try await browser.get("/overview").text
+        #expect(overview.contains("The initial backup of Files and folders was written offline to \(folder)"), "\(overview)")
+
         let waiting = try await backUp()
         #expect(waiting.contains("waiting for the offline seed at \(folder) to be imported"), "\(waiting)")
 

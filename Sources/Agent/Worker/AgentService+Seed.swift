@@ -81,6 +81,18 @@ extension AgentService {
         return report
     }
 
+    /// One alert per item of an offline goal whose seed waits for its import: where it is and what to do.
+    func seedAlerts(_ goal: BackupGoal) throws -> [Overview.Alert] {
+        guard case .offline = goal.initialBackup else { return [] }
+        let vaultName = try state.credential()?.vaultName ?? "VAULT"
+        return try goal.items.compactMap { item -> Overview.Alert? in
+            guard let pending = try pendingSeed(item: BackupItem(kind: item.kind, name: item.name)) else { return nil }
+            return Overview.Alert(severity: "info", message: "The initial backup of \(item.name) was written offline to \(pending.folder) "
+                + "on \(pending.writtenAt). Ship the seeding disk and import it with `haven vault import-seed \(vaultName) \(pending.folder)` "
+                + "(or the vault portal's Import seed page); backups of \(item.name) wait until the vault has it.")
+        }
+    }
+
     private static func pendingSeedKey(_ item: BackupItem) -> String { "pending_seed:\(item.kind):\(item.name)" }
 
     /// The seed of `item` that waits for its import, if any.
