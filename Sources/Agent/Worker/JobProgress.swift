@@ -59,6 +59,8 @@ public struct JobReport: Codable, Sendable, Equatable {
     public var warnings: [String]
     /// The goal's pre- and post-backup commands as they ran.
     public var commands: [CommandRun]?
+    /// Where an offline seed job wrote the initial backup and what to do next (docs/offline-seeding.md).
+    public var seed: SeedReport?
 
     public init(mode: String? = nil, modeReason: String? = nil, recoveryPoint: String? = nil, filesNew: Int = 0, filesChanged: Int = 0,
                 filesUnchanged: Int = 0, filesRestored: Int = 0, filesSkipped: Int? = nil, copies: [String]? = nil,

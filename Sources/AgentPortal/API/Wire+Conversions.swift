@@ -27,7 +27,11 @@ extension AgentAPI.Report {
         self.init(mode: report.mode, modeReason: report.modeReason, recoveryPoint: report.recoveryPoint, filesNew: report.filesNew,
                   filesChanged: report.filesChanged, filesUnchanged: report.filesUnchanged, filesRestored: report.filesRestored,
                   bytesProtected: report.bytesProtected, bytesNew: report.bytesNew, bytesUploaded: report.bytesUploaded,
-                  bytesRestored: report.bytesRestored, durationSeconds: report.durationSeconds, warnings: report.warnings)
+                  bytesRestored: report.bytesRestored, durationSeconds: report.durationSeconds, warnings: report.warnings,
+                  seed: report.seed.map {
+                      AgentAPI.Seed(folder: $0.folder, manifest: $0.manifest, objects: $0.objects, bytes: $0.bytes,
+                                    recoveryPoint: $0.recoveryPoint, nextSteps: $0.nextSteps)
+                  })
     }
 }
 

@@ -47,6 +47,18 @@ extension AgentAPI {
         public var bytesProtected, bytesNew, bytesUploaded, bytesRestored: UInt64
         public var durationSeconds: Double
         public var warnings: [String]
+        /// An offline seed job's seed: where, how much, what next (docs/offline-seeding.md).
+        public var seed: Seed? = nil
+    }
+
+    /// Where an offline seed job wrote the initial backup (docs/offline-seeding.md).
+    public struct Seed: Codable, Sendable, Equatable {
+        public var folder: String
+        public var manifest: String
+        public var objects: Int
+        public var bytes: Int64
+        public var recoveryPoint: String
+        public var nextSteps: String
     }
 
     /// `GET /jobs`, `POST /backups`.

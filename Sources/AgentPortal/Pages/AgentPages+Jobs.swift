@@ -71,7 +71,8 @@ extension AgentPages {
     static func reportView(_ report: JobReport, kind: JobRecord.Kind) -> [String: Any] {
         let optimized = report.mode == "optimized"
         return [
-            "mode": report.mode.map { $0 == "optimized" ? "Optimized" : "Unoptimized" } ?? "", "hasMode": report.mode != nil,
+            "mode": report.mode.map { $0 == "optimized" ? "Optimized" : $0 == "offline seed" ? "Offline seed" : "Unoptimized" } ?? "",
+            "hasMode": report.mode != nil, "seed": report.seed.map(Self.seedView) as Any, "hasSeed": report.seed != nil,
             "modeBadge": optimized ? "ok" : "warning",
             "modeReason": report.modeReason ?? (optimized ? "Only files whose size, time or inode changed since the last point were read." : ""),
             "point": report.recoveryPoint ?? "", "hasPoint": report.recoveryPoint != nil,
@@ -93,6 +94,12 @@ extension AgentPages {
             "warningCount": report.warnings.count, "hasWarnings": !report.warnings.isEmpty,
             "moreWarnings": max(0, report.warnings.count - 500), "hasMoreWarnings": report.warnings.count > 500,
         ]
+    }
+
+    /// Where an offline seed job wrote the initial backup, and what to do next.
+    static func seedView(_ seed: SeedReport) -> [String: Any] {
+        ["folder": seed.folder, "manifest": seed.manifest, "objects": AgentFormat.count(seed.objects),
+         "bytes": Format.size(seed.bytes), "point": seed.recoveryPoint, "nextSteps": seed.nextSteps]
     }
 
     /// The job's inputs in words: retain-until for a backup; source, point, paths, target and conflict policy for a restore.
