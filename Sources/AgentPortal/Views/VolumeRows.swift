@@ -1,5 +1,5 @@
 /// The rows of the Schedule backup page's volume table: each volume with its device, type, size and use, and the
-/// goal's volumes that are not mounted now (still checked, so saving the goal does not drop them).
+/// goal's volumes that are not listed (still checked, so saving the goal does not drop them; marked when not mounted).
 import Agent
 import Foundation
 import Web
@@ -14,10 +14,11 @@ extension AgentPages {
                     "used": volume.size > 0 ? "\(Format.size(Int64(clamping: volume.used))) (\(percent)%)" : "",
                     "readOnly": volume.readOnly, "checked": chosenSet.contains(volume.mountPoint)]
         }
-        let mounted = Set(volumes.map(\.mountPoint))
-        rows += chosen.filter { !mounted.contains($0) }.map { mountPoint -> [String: Any] in
+        let listed = Set(volumes.map(\.mountPoint))
+        let mounts = MountTable.current()
+        rows += chosen.filter { !listed.contains($0) }.map { mountPoint -> [String: Any] in
             ["mountPoint": mountPoint, "device": "", "type": "", "size": "", "used": "", "readOnly": false,
-             "checked": true, "notMounted": true]
+             "checked": true, "notMounted": !MountTable.isMountPoint(mountPoint, in: mounts)]
         }
         return rows
     }
