@@ -20,6 +20,7 @@ extension AgentService {
             throw AgentError(.invalidInput, "there is no backup goal any more; choose what to protect on Schedule backup")
         }
         let paths = job.itemKind == "volume" ? [job.itemName] : goal.paths
+        if job.itemKind == "volume" { try requireMounted(volume: job.itemName) }
         guard !paths.isEmpty else { throw AgentError(.invalidInput, "the backup goal names no files or folders any more") }
         let parameters = try JSONDecoder().decode(BackupParameters.self, from: Data(job.parameters.utf8))
         let cache = try settings().cacheDirectory

@@ -114,14 +114,19 @@ extension AgentPages {
             let source = inputs.sourceMachine.map { id in
                 ((try? service.machines())?.first { $0.id == id }?.name ?? id) + " (another server)"
             } ?? "This server"
-            let target = switch inputs.target {
+            var target = switch inputs.target {
             case .original: "The original location"
             case .alternate(let folder): folder
+            }
+            if let volume = inputs.sourceRoot {
+                target = inputs.target == .original ? "Its original mount point, \(volume)" : "\(target) (the volume's root)"
             }
             let conflict = ["copy": "Create a copy beside it", "overwrite": "Overwrite it", "skip": "Skip it"][inputs.conflict]
             return [
                 ["label": "From", "value": source], ["label": "Recovery point", "value": inputs.recoveryPoint],
-                ["label": "Files and folders", "value": inputs.paths.isEmpty ? "Everything in the recovery point" : inputs.paths.joined(separator: ", ")],
+                inputs.sourceRoot.map { ["label": "Volume", "value": inputs.paths.isEmpty ? "The whole volume \($0)"
+                    : "\(inputs.paths.joined(separator: ", ")), from the volume \($0)"] }
+                    ?? ["label": "Files and folders", "value": inputs.paths.isEmpty ? "Everything in the recovery point" : inputs.paths.joined(separator: ", ")],
                 ["label": "Where to", "value": target], ["label": "If a file exists", "value": conflict ?? inputs.conflict],
                 ["label": "Permissions", "value": inputs.restorePermissions ? "Restored as backed up" : "Not restored"],
             ]

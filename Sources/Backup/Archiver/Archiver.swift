@@ -187,11 +187,16 @@ public final class Archiver {
             rootDevice = fileStatus.device
             if fileStatus.kind == .directory {
                 let previous = pending.previous
-                let child = pending.child(named: name, node: makeNode(name, fileStatus, path: Array(prefix.utf8), xattrs: nil),
+                let directory = try openSource(looked)
+                // The source folder's own attributes (a volume's root: its ACLs and labels) are kept like any folder's.
+                var xattrs: [ExtendedAttribute] = []
+                do { xattrs = try directory.extendedAttributes() } catch {
+                    warn(Array(prefix.utf8), "extended attributes not saved: \(error)")
+                }
+                let child = pending.child(named: name, node: makeNode(name, fileStatus, path: Array(prefix.utf8), xattrs: xattrs),
                                           previous: subtree(of: previous?.node(named: name)))
                 summary.directories += 1
                 if scope != nil { removed.directories += 1 }
-                let directory = try openSource(looked)
                 try descend(directory, into: child, path: Array(prefix.utf8), pool: pool)
             } else {
                 let parentPath = looked.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(looked[..<$0]) } ?? ""
