@@ -103,6 +103,8 @@ let package = Package(
             "VaultClient", "VaultAPI", "Vault", "VaultProtocol", "HTTPServer", "ObjectStore", "ObjectStoreTesting",
             "Repository", "FileIO", "Backup", "Crypto",
         ]),
-        .testTarget(name: "VaultPortalTests", dependencies: ["VaultPortal", "Vault", "Web", "HTTPServer", "HTTPClient", "FileIO"]),
+        .testTarget(name: "VaultPortalTests", dependencies: [
+            "VaultPortal", "Vault", "VaultProtocol", "Web", "HTTPServer", "HTTPClient", "FileIO", "Crypto", "ObjectStore",
+        ]),
     ]
 )

@@ -69,6 +69,8 @@ public struct RecoveryPoint: Sendable, Equatable {
     public var deletedAt: Date?
     /// Undeleted from the portal: retention never expires it.
     public var held: Bool
+    /// Imported from an offline seed (docs/offline-seeding.md) rather than committed over the network.
+    public var seeded = false
 }
 
 /// An open upload lease.

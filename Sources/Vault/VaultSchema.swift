@@ -10,6 +10,10 @@ enum VaultSchema {
         migrator.register("v1-vaults-credentials-machines", createIdentities)
         migrator.register("v1-objects-leases-recovery-points", createData)
         migrator.register("v1-policies-pins-audit-settings", createAdministration)
+        migrator.register("v2-seeded-recovery-points") {
+            // A point imported from an offline seed (docs/offline-seeding.md) rather than committed over the network.
+            try $0.execute("ALTER TABLE recovery_points ADD COLUMN seeded INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

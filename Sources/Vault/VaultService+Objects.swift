@@ -28,7 +28,13 @@ extension VaultService {
         if [.data, .index, .recoveryPoints, .keys].contains(key.kind) {
             try checkLease(lease, machine: caller.id)
         }
-        let store = try store(vault: caller.vaultId, machine: caller.id)
+        return try storeAndRecord(key, bytes, vault: caller.vaultId, machine: caller.id)
+    }
+
+    /// Writes an object into a machine's store and records it; true when it was new. Also how a seed's objects
+    /// are imported.
+    func storeAndRecord(_ key: ObjectKey, _ bytes: [UInt8], vault: String, machine: String) throws -> Bool {
+        let store = try store(vault: vault, machine: machine)
         // Retried when garbage collection removed the file between the store's write and the database's record.
         while true {
             try mapping { try store.put(key, bytes) }
@@ -37,7 +43,7 @@ extension VaultService {
                     // Inside the write transaction GC cannot run: either it deleted the file before (retry) or
                     // it will see the fresh stored_at and spare the object.
                     guard FileIO.exists(store.path(for: key)) else { return nil }
-                    let arguments: [SQLValue] = [.text(caller.id), .text(key.kind.rawValue), .text(key.name)]
+                    let arguments: [SQLValue] = [.text(machine), .text(key.kind.rawValue), .text(key.name)]
                     let existed = try !transaction.query(
                         "SELECT 1 FROM objects WHERE machine = ? AND kind = ? AND name = ?", arguments).isEmpty
                     try transaction.execute("""

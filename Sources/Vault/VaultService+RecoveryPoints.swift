@@ -113,7 +113,7 @@ extension VaultService {
         try mapping {
             try database.query("""
                 SELECT p.object, p.machine, i.kind, i.name, p.time, p.size, p.retain_until, p.state, p.committed_at,
-                       p.deleted_at, p.held
+                       p.deleted_at, p.held, p.seeded
                 FROM recovery_points p JOIN items i ON i.id = p.item JOIN machines m ON m.id = p.machine
                 WHERE \(condition) ORDER BY \(order)
                 """, arguments).map { row in
@@ -124,7 +124,7 @@ extension VaultService {
                               state: RecoveryPoint.State(rawValue: try row.get("state")) ?? .deleted,
                               committedAt: VaultTime.date(try row.get("committed_at")),
                               deletedAt: try row.get("deleted_at", as: Int64?.self).map(VaultTime.date),
-                              held: try row.get("held"))
+                              held: try row.get("held"), seeded: try row.get("seeded"))
             }
         }
     }

@@ -58,7 +58,7 @@ extension PortalPages {
 
     func pointRow(_ point: RecoveryPoint, now: Date) -> [String: Any] {
         ["id": point.id, "short": ViewFormat.short(point.id), "kind": ViewFormat.kind(point.item.kind), "item": point.item.name,
-         "time": ViewFormat.time(point.time, now: now), "size": ViewFormat.size(point.size),
+         "time": ViewFormat.time(point.time, now: now), "size": ViewFormat.size(point.size), "seeded": point.seeded,
          "retainUntil": point.retainUntil.map { Format.time($0) } ?? "", "hasRetainUntil": point.retainUntil != nil, "held": point.held]
     }
 

@@ -20,6 +20,8 @@ struct PortalPages: Sendable {
         router.post("/vaults/:vault/undelete") { request in try undelete(request) }
         router.post("/vaults/:vault/maintenance") { request in try runMaintenance(request) }
         router.get("/vaults/:vault/servers/:server") { request in try serverPage(request) }
+        router.get("/vaults/:vault/import-seed") { request in try seedPage(request) }
+        router.post("/vaults/:vault/import-seed") { request in try importSeed(request) }
         router.get("/audit") { request in try auditPage(request) }
         return router
     }

@@ -1,4 +1,4 @@
-/// MountTable reads the machine's mounted filesystems (/proc/self/mounts): the volumes a goal can protect, and which
+/// MountTable reads the machine's mounted filesystems (/proc/self/mountinfo): the volumes a goal can protect, and which
 /// filesystem a folder is on, so the cache folder can be kept off networks and removable disks.
 import FileIO
 import Foundation
@@ -9,6 +9,17 @@ public struct Mount: Sendable, Equatable {
     public var device: String
     public var mountPoint: String
     public var type: String
+    /// The mount's id and its parent's (mountinfo only; 0 when read from /proc/self/mounts).
+    public var id = 0
+    public var parentID = 0
+    /// The filesystem's device number (`st_dev` of its files); 0:0 when unknown.
+    public var major: UInt32 = 0
+    public var minor: UInt32 = 0
+    /// The folder of the filesystem that appears at the mount point: "/" for the whole filesystem, another folder
+    /// for a bind mount of it or a btrfs subvolume.
+    public var root = "/"
+    /// The mount's options (`rw`, `noatime`, …).
+    public var options: [String] = []
 
     public init(device: String, mountPoint: String, type: String) {
         self.device = device
@@ -23,25 +34,57 @@ public struct Mount: Sendable, Equatable {
     }
 
     /// Kernel and memory filesystems, not volumes a user protects.
-    var isVirtual: Bool {
+    public var isVirtual: Bool {
         ["proc", "sysfs", "devtmpfs", "devpts", "tmpfs", "cgroup", "cgroup2", "securityfs", "pstore", "debugfs", "tracefs",
          "mqueue", "hugetlbfs", "configfs", "fusectl", "binfmt_misc", "autofs", "bpf", "efivarfs", "rpc_pipefs", "nsfs",
          "overlay", "squashfs", "ramfs"].contains(type)
     }
+
+    public var isReadOnly: Bool { options.contains("ro") }
 }
 
 public enum MountTable {
-    /// Parses the text of /proc/self/mounts (octal escapes such as \040 for a space decoded).
+    /// Parses the text of /proc/self/mounts (`device mountpoint type options 0 0`; octal escapes such as \040 for a
+    /// space decoded). It has no device numbers or roots: `current()` reads mountinfo instead.
     public static func parse(_ text: String) -> [Mount] {
         text.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ")
             guard fields.count >= 3 else { return nil }
-            return Mount(device: unescape(fields[0]), mountPoint: unescape(fields[1]), type: String(fields[2]))
+            var mount = Mount(device: unescape(fields[0]), mountPoint: unescape(fields[1]), type: String(fields[2]))
+            if fields.count >= 4 { mount.options = fields[3].split(separator: ",").map(String.init) }
+            return mount
         }
     }
 
-    /// The machine's mounts now.
+    /// Parses the text of /proc/self/mountinfo (see proc(5)):
+    /// `36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw,errors=continue`: mount id, parent id,
+    /// major:minor, root, mount point, mount options, optional fields up to "-", then type, source and the
+    /// superblock's options. Paths have octal escapes (\040 space, \011 tab, \012 newline, \134 backslash). Lines
+    /// that do not have this shape are left out.
+    public static func parseMountInfo(_ text: String) -> [Mount] {
+        text.split(separator: "\n").compactMap { line -> Mount? in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count >= 10, let separator = fields[6...].firstIndex(of: "-"), separator + 2 < fields.count,
+                  let id = Int(fields[0]), let parent = Int(fields[1]) else { return nil }
+            let numbers = fields[2].split(separator: ":")
+            guard numbers.count == 2, let major = UInt32(numbers[0]), let minor = UInt32(numbers[1]) else { return nil }
+            var mount = Mount(device: unescape(fields[separator + 2]), mountPoint: unescape(fields[4]),
+                              type: unescape(fields[separator + 1]))
+            mount.id = id
+            mount.parentID = parent
+            mount.major = major
+            mount.minor = minor
+            mount.root = unescape(fields[3])
+            mount.options = fields[5].split(separator: ",").map(String.init)
+            return mount
+        }
+    }
+
+    /// The machine's mounts now, in the order they were mounted.
     public static func current() -> [Mount] {
+        if let bytes = try? FileIO.readFile("/proc/self/mountinfo") {
+            return parseMountInfo(String(decoding: bytes, as: UTF8.self))
+        }
         guard let bytes = try? FileIO.readFile("/proc/self/mounts") else { return [] }
         return parse(String(decoding: bytes, as: UTF8.self))
     }
@@ -72,7 +115,7 @@ public enum MountTable {
         return flag.first == UInt8(ascii: "1")
     }
 
-    private static func unescape(_ field: Substring) -> String {
+    static func unescape(_ field: Substring) -> String {
         var bytes: [UInt8] = []
         var iterator = Array(field.utf8)[...]
         while let byte = iterator.popFirst() {

@@ -34,13 +34,10 @@ extension AgentService {
         worker.wake()
     }
 
-    /// The mounted filesystems a goal can protect as volumes (kernel and memory filesystems left out).
-    public func volumes() throws -> [(mountPoint: String, device: String, type: String, size: UInt64)] {
-        MountTable.current().filter { !$0.isVirtual && !$0.isNetwork }.map { mount in
-            var info = statvfs()
-            let size = statvfs(mount.mountPoint, &info) == 0 ? UInt64(info.f_blocks) * UInt64(info.f_frsize) : 0
-            return (mount.mountPoint, mount.device, mount.type, size)
-        }
+    /// The mounted filesystems a goal can protect as volumes, with size and use (`MountTable.volumes` says what is
+    /// left out: kernel, memory and network filesystems, bind mounts).
+    public func volumes() throws -> [VolumeInfo] {
+        MountTable.volumes(in: MountTable.current()).map(VolumeInfo.init)
     }
 
     /// The entries of a folder of this machine, folders first, for the source picker.

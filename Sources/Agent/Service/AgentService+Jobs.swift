@@ -81,9 +81,10 @@ extension AgentService {
         let repository = try repository(machine: machine, passphrase: request.passphrase, credential: credential)
         let point = try Self.mapping { try repository.recoveryPoint(id: request.recoveryPoint) }
         let item = try itemOf(point: point.id, machine: machine, credential: credential)
+        let sourceRoot = try request.volume ? volumeRoot(of: item, paths: request.paths) : nil
         let parameters = RestoreParameters(
             sourceMachine: machine, recoveryPoint: point.id, paths: request.paths, target: request.target,
-            conflict: request.conflict, restorePermissions: request.restorePermissions)
+            conflict: request.conflict, restorePermissions: request.restorePermissions, sourceRoot: sourceRoot)
         let json = String(decoding: try JSONEncoder().encode(parameters), as: UTF8.self)
         let job = try Self.mapping {
             try jobStore.enqueue(.restore, itemKind: item.kind, itemName: item.name, trigger: .manual, parameters: json)

@@ -97,6 +97,7 @@ extension AgentService {
                 alerts.append(.init(severity: "warning", message: "The next backup of \(item.name) runs unoptimized: \(reason)."))
             }
         }
+        if let goal { alerts += try seedAlerts(goal) }
         let protected = try catalog.protectedBytes()
         let cache = try settings().cacheDirectory
         var space = statvfs()

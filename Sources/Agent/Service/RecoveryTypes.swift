@@ -60,16 +60,19 @@ public struct RestoreRequest: Codable, Sendable, Equatable {
     /// "copy", "overwrite" or "skip": what to do when an entry exists at the target.
     public var conflict: String
     public var restorePermissions: Bool
+    /// Recover the point's whole volume (the point must be of a volume item): the volume's root is the target itself,
+    /// its mount point for `.original`, or the alternate folder, whose contents become the volume's.
+    public var volume: Bool
 
     public enum Target: Codable, Sendable, Equatable {
         /// Where the files were.
         case original
-        /// Under this folder, keeping the paths of the point below it.
+        /// Under this folder, keeping the paths of the point below it; for a whole volume, this folder is its root.
         case alternate(String)
     }
 
     public init(sourceMachine: String? = nil, passphrase: String? = nil, recoveryPoint: String, paths: [String], target: Target,
-                conflict: String, restorePermissions: Bool) {
+                conflict: String, restorePermissions: Bool, volume: Bool = false) {
         self.sourceMachine = sourceMachine
         self.passphrase = passphrase
         self.recoveryPoint = recoveryPoint
@@ -77,6 +80,7 @@ public struct RestoreRequest: Codable, Sendable, Equatable {
         self.target = target
         self.conflict = conflict
         self.restorePermissions = restorePermissions
+        self.volume = volume
     }
 }
 

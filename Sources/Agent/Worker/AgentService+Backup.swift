@@ -20,6 +20,7 @@ extension AgentService {
             throw AgentError(.invalidInput, "there is no backup goal any more; choose what to protect on Schedule backup")
         }
         let paths = job.itemKind == "volume" ? [job.itemName] : goal.paths
+        if job.itemKind == "volume" { try requireMounted(volume: job.itemName) }
         guard !paths.isEmpty else { throw AgentError(.invalidInput, "the backup goal names no files or folders any more") }
         let parameters = try JSONDecoder().decode(BackupParameters.self, from: Data(job.parameters.utf8))
         let cache = try settings().cacheDirectory
@@ -36,6 +37,9 @@ extension AgentService {
         let item = BackupItem(kind: job.itemKind, name: job.itemName)
         let parent = try parentPoint(of: item, session: session, repository: repository)
         running.setEstimate(parent?.point.summary.bytes)
+        // An offline initial backup writes to the seeding disk instead of the vault (AgentService+Seed.swift).
+        let seed = try seedingStore(goal: goal, item: item, parent: parent, credential: credential, vault: store)
+        let writer = try seed.map { seed in try Self.mapping { try Repository.open(store: seed, masterKey: key) } } ?? repository
 
         var options = BackupOptions(paths: paths, identity: identity(), threads: configuration.workerThreads)
         options.excludes = goal.excludePatterns
@@ -96,7 +100,7 @@ extension AgentService {
         let started = clock()
         let result: BackupResult
         do {
-            result = try Archiver(repository: repository, options: options, stagingDirectory: cache)
+            result = try Archiver(repository: writer, options: options, stagingDirectory: cache)
                 .run(elapsed: { self.clock().timeIntervalSince(started) })
         } catch {
             record(error is BackupCancelled ? .cancelled : .failed, point: nil, multiLink: nil)
@@ -113,19 +117,22 @@ extension AgentService {
         if case .unoptimized(let why) = result.mode, !why.isEmpty { reason = why }
         let mode = result.mode == .optimized ? "optimized" : "unoptimized"
 
+        let seedReport = try seed.map { try finishSeed($0, credential: credential) }
         repositories.remove(RepositoryCache.own)
         try goals.clearUnoptimizedReason(kind: item.kind, name: item.name)
-        if let listed = try? session.recoveryPoints(item: item) {
+        if seedReport == nil, let listed = try? session.recoveryPoints(item: item) {
             try catalog.refresh(kind: item.kind, name: item.name, from: listed,
                                 made: (result.recoveryPoint.id, Timestamp.parse(result.recoveryPoint.point.time) ?? clock()))
         }
         let summary = result.recoveryPoint.point.summary
-        return JobReport(
-            mode: mode, modeReason: mode == "optimized" ? nil : reason, recoveryPoint: result.recoveryPoint.id, filesNew: summary.filesNew,
+        var report = JobReport(
+            mode: seedReport == nil ? mode : "offline seed", modeReason: mode == "optimized" ? nil : reason, recoveryPoint: result.recoveryPoint.id, filesNew: summary.filesNew,
             filesChanged: summary.filesChanged, filesUnchanged: summary.filesUnchanged, bytesProtected: summary.bytes,
             bytesNew: result.statistics.bytesAdded, bytesUploaded: store.statistics.bytesSent,
             warnings: result.warnings.map(\.description) + commandWarnings + snapshotWarnings, commands: commands.isEmpty ? nil : commands,
             pointInTime: snapshots.pointsInTime)
+        report.seed = seedReport
+        return report
     }
 
     /// How a command failed, in words.

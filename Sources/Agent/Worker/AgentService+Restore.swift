@@ -19,20 +19,23 @@ extension AgentService {
             repository = try ownRepository(credential, session: try session(credential))
         }
         let point = try Self.mapping { try repository.recoveryPoint(id: parameters.recoveryPoint) }
-        running.setEstimate(try bytesToRestore(point, paths: parameters.paths, repository: repository))
+        let scope = parameters.paths.isEmpty ? parameters.sourceRoot.map { [$0] } ?? [] : parameters.paths
+        running.setEstimate(try bytesToRestore(point, paths: scope, repository: repository))
         let target: String = switch parameters.target {
-        case .original: "/"
+        case .original: parameters.sourceRoot ?? "/"
         case .alternate(let folder): folder
         }
         var options = RestoreOptions(target: target, copyStamp: Timestamp.copyStamp(clock(), in: configuration.timeZone),
                                      threads: configuration.workerThreads)
         options.includes = parameters.paths
+        options.sourceRoot = parameters.sourceRoot
+        let targetWarning = parameters.sourceRoot != nil && parameters.target == .original ? unmountedTargetWarning(target) : nil
         options.conflict = ConflictPolicy(rawValue: parameters.conflict) ?? .copy
         options.restorePermissions = parameters.restorePermissions
         options.progress = running.restore
         let result = try Restorer(repository: repository, point: point, options: options).run()
         return JobReport(recoveryPoint: point.id, filesRestored: result.files, filesSkipped: result.skipped, copies: result.copies,
-                         bytesRestored: result.bytes, warnings: result.warnings.map(\.description))
+                         bytesRestored: result.bytes, warnings: (targetWarning.map { [$0] } ?? []) + result.warnings.map(\.description))
     }
 
     /// The size of the regular files under `paths` (everything when empty).

@@ -62,6 +62,8 @@ public struct JobReport: Codable, Sendable, Equatable {
     public var commands: [CommandRun]?
     /// How each source was read: from a snapshot, or live and why (backups only).
     public var pointInTime: [PointInTime]?
+    /// Where an offline seed job wrote the initial backup and what to do next (docs/offline-seeding.md).
+    public var seed: SeedReport?
 
     public init(mode: String? = nil, modeReason: String? = nil, recoveryPoint: String? = nil, filesNew: Int = 0, filesChanged: Int = 0,
                 filesUnchanged: Int = 0, filesRestored: Int = 0, filesSkipped: Int? = nil, copies: [String]? = nil,

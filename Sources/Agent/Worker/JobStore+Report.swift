@@ -58,4 +58,6 @@ public struct RestoreParameters: Codable, Sendable {
     /// "copy", "overwrite" or "skip".
     public var conflict: String
     public var restorePermissions: Bool
+    /// For a whole volume: its mount point in the point, restored as the target itself (see `RestoreOptions.sourceRoot`).
+    public var sourceRoot: String?
 }

@@ -27,7 +27,8 @@ extension AgentAPI {
 
     func volumes() throws -> HTTPServer.Response {
         Self.json(Volumes(volumes: try service.volumes().map {
-            Volume(mountPoint: $0.mountPoint, device: $0.device, type: $0.type, size: $0.size)
+            Volume(mountPoint: $0.mountPoint, device: $0.device, type: $0.type, size: $0.size, used: $0.used, available: $0.available,
+                   readOnly: $0.readOnly)
         }))
     }
 

@@ -53,7 +53,7 @@ extension AgentAPI {
         }
         let record = try service.restore(RestoreRequest(
             sourceMachine: try machineId(body.machine), passphrase: body.passphrase, recoveryPoint: body.recoveryPoint, paths: paths,
-            target: target, conflict: conflict, restorePermissions: body.restorePermissions ?? true))
+            target: target, conflict: conflict, restorePermissions: body.restorePermissions ?? true, volume: body.volume ?? false))
         return Self.json(JobDetail(job: Job(record), progress: nil, report: nil), status: 202)
     }
 

@@ -28,7 +28,11 @@ extension AgentAPI.Report {
                   filesChanged: report.filesChanged, filesUnchanged: report.filesUnchanged, filesRestored: report.filesRestored,
                   bytesProtected: report.bytesProtected, bytesNew: report.bytesNew, bytesUploaded: report.bytesUploaded,
                   bytesRestored: report.bytesRestored, durationSeconds: report.durationSeconds, warnings: report.warnings,
-                  pointInTime: report.pointInTime?.map { .init(path: $0.path, method: $0.method.rawValue, reason: $0.reason) })
+                  pointInTime: report.pointInTime?.map { .init(path: $0.path, method: $0.method.rawValue, reason: $0.reason) },
+                  seed: report.seed.map {
+                      AgentAPI.Seed(folder: $0.folder, manifest: $0.manifest, objects: $0.objects, bytes: $0.bytes,
+                                    recoveryPoint: $0.recoveryPoint, nextSteps: $0.nextSteps)
+                  })
     }
 }
 

@@ -48,7 +48,9 @@ extension AgentAPI {
         public var durationSeconds: Double
         public var warnings: [String]
         /// How each source was read (backups).
-        public var pointInTime: [PointInTime]?
+        public var pointInTime: [PointInTime]? = nil
+        /// An offline seed job's seed: where, how much, what next (docs/offline-seeding.md).
+        public var seed: Seed? = nil
     }
 
     /// How one source of a backup was read.
@@ -58,6 +60,16 @@ extension AgentAPI {
         public var method: String
         /// Why it was read live ("ext4 has no snapshots").
         public var reason: String?
+    }
+
+    /// Where an offline seed job wrote the initial backup (docs/offline-seeding.md).
+    public struct Seed: Codable, Sendable, Equatable {
+        public var folder: String
+        public var manifest: String
+        public var objects: Int
+        public var bytes: Int64
+        public var recoveryPoint: String
+        public var nextSteps: String
     }
 
     /// `GET /jobs`, `POST /backups`.

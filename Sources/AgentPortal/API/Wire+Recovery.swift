@@ -75,7 +75,11 @@ extension AgentAPI {
         public var mountPoint: String
         public var device: String
         public var type: String
+        /// Bytes: the filesystem's size, used, and available to unprivileged users.
         public var size: UInt64
+        public var used: UInt64
+        public var available: UInt64
+        public var readOnly: Bool
     }
 
     /// `GET /volumes`.
@@ -95,9 +99,12 @@ extension AgentAPI {
         public var conflict: String?
         /// Default true.
         public var restorePermissions: Bool?
+        /// Recover the point's whole volume: its root is the target (`original`: its mount point). Default false.
+        public var volume: Bool?
 
         public init(recoveryPoint: String, machine: String? = nil, passphrase: String? = nil, paths: [String] = [],
-                    target: String, conflict: String = "copy", restorePermissions: Bool = true) {
+                    target: String, conflict: String = "copy", restorePermissions: Bool = true, volume: Bool? = nil) {
+            self.volume = volume
             self.recoveryPoint = recoveryPoint
             self.machine = machine
             self.passphrase = passphrase

@@ -71,7 +71,8 @@ extension AgentPages {
     static func reportView(_ report: JobReport, kind: JobRecord.Kind) -> [String: Any] {
         let optimized = report.mode == "optimized"
         return [
-            "mode": report.mode.map { $0 == "optimized" ? "Optimized" : "Unoptimized" } ?? "", "hasMode": report.mode != nil,
+            "mode": report.mode.map { $0 == "optimized" ? "Optimized" : $0 == "offline seed" ? "Offline seed" : "Unoptimized" } ?? "",
+            "hasMode": report.mode != nil, "seed": report.seed.map(Self.seedView) as Any, "hasSeed": report.seed != nil,
             "modeBadge": optimized ? "ok" : "warning",
             "modeReason": report.modeReason ?? (optimized ? "Only files whose size, time or inode changed since the last point were read." : ""),
             "point": report.recoveryPoint ?? "", "hasPoint": report.recoveryPoint != nil,
@@ -97,6 +98,12 @@ extension AgentPages {
         ]
     }
 
+    /// Where an offline seed job wrote the initial backup, and what to do next.
+    static func seedView(_ seed: SeedReport) -> [String: Any] {
+        ["folder": seed.folder, "manifest": seed.manifest, "objects": AgentFormat.count(seed.objects),
+         "bytes": Format.size(seed.bytes), "point": seed.recoveryPoint, "nextSteps": seed.nextSteps]
+    }
+
     /// The job's inputs in words: retain-until for a backup; source, point, paths, target and conflict policy for a restore.
     func parameterRows(_ job: JobRecord) -> [[String: String]] {
         let data = Data(job.parameters.utf8)
@@ -109,14 +116,19 @@ extension AgentPages {
             let source = inputs.sourceMachine.map { id in
                 ((try? service.machines())?.first { $0.id == id }?.name ?? id) + " (another server)"
             } ?? "This server"
-            let target = switch inputs.target {
+            var target = switch inputs.target {
             case .original: "The original location"
             case .alternate(let folder): folder
+            }
+            if let volume = inputs.sourceRoot {
+                target = inputs.target == .original ? "Its original mount point, \(volume)" : "\(target) (the volume's root)"
             }
             let conflict = ["copy": "Create a copy beside it", "overwrite": "Overwrite it", "skip": "Skip it"][inputs.conflict]
             return [
                 ["label": "From", "value": source], ["label": "Recovery point", "value": inputs.recoveryPoint],
-                ["label": "Files and folders", "value": inputs.paths.isEmpty ? "Everything in the recovery point" : inputs.paths.joined(separator: ", ")],
+                inputs.sourceRoot.map { ["label": "Volume", "value": inputs.paths.isEmpty ? "The whole volume \($0)"
+                    : "\(inputs.paths.joined(separator: ", ")), from the volume \($0)"] }
+                    ?? ["label": "Files and folders", "value": inputs.paths.isEmpty ? "Everything in the recovery point" : inputs.paths.joined(separator: ", ")],
                 ["label": "Where to", "value": target], ["label": "If a file exists", "value": conflict ?? inputs.conflict],
                 ["label": "Permissions", "value": inputs.restorePermissions ? "Restored as backed up" : "Not restored"],
             ]

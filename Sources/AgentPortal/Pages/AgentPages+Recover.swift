@@ -1,4 +1,5 @@
-/// The Recover data wizard: source server → item and recovery point on a calendar → files and folders → where and how.
+/// The Recover data wizard: source server and what to recover → item and recovery point on a calendar → files and
+/// folders (not for a whole volume) → where and how.
 import Agent
 import Foundation
 import HTTPServer
@@ -38,9 +39,14 @@ extension AgentPages {
         if asked == .point || request.form["setItem"] != nil || request.form["setMonth"] != nil || request.form["setDay"] != nil {
             return try pointStep(request, &wizard, points: points, check: check)
         }
-        guard let point = points.first(where: { $0.id == wizard.point }) else {
+        guard let point = points.first(where: { $0.id == wizard.point && wizard.offers(kind: $0.itemKind) }) else {
             check.fail("point", "Choose a recovery point: pick a day in bold, then one of its times.")
             return try pointStep(request, &wizard, points: points, check: check, status: 422)
+        }
+        if wizard.mode == "system-state", let page = try recoverSystemState(request, wizard, point: point, check: check) { return page }
+        if wizard.isVolume {
+            return asked == .start ? try startRestore(request, wizard, point: point, check: check)
+                : try optionsStep(request, wizard, point: point, check: check)
         }
         if let folder = request.form["open"], folder.hasPrefix("/") { wizard.path = folder; wizard.pattern = "" }
         if request.form["clearSearch"] != nil { wizard.pattern = "" }
@@ -58,16 +64,17 @@ extension AgentPages {
         return try request.page("agent/recover-source", title: "Recover data", [
             "form": check.context, "hidden": wizard.hidden(for: .source), "this": wizard.source != "other",
             "other": wizard.source == "other", "machineName": registration.machineName, "vault": registration.vaultName,
+            "modeFiles": wizard.mode == "files", "modeVolume": wizard.isVolume, "modeSystemState": wizard.mode == "system-state",
             "machines": others.map { ["id": $0.id, "name": $0.name, "hostname": $0.hostname, "selected": $0.id == wizard.machine,
                                       "unregistered": $0.state == "unregistered"] },
-            "hasMachines": !others.isEmpty, "step": Self.steps(current: 1),
+            "hasMachines": !others.isEmpty, "step": Self.steps(current: 1, volume: wizard.isVolume),
         ], status: status)
     }
 
     private func pointStep(_ request: WebRequest, _ wizard: inout RecoverWizard, points: [RecoveryPointInfo], check: FormValidation,
                            status: Int = 200) throws -> Response {
         var items: [(key: String, kind: String, name: String, count: Int)] = []
-        for point in points {
+        for point in points where wizard.offers(kind: point.itemKind) {
             let key = point.itemKind + ":" + point.itemName
             if let index = items.firstIndex(where: { $0.key == key }) { items[index].count += 1 } else {
                 items.append((key, point.itemKind, point.itemName, 1))
@@ -84,8 +91,10 @@ extension AgentPages {
         let times = ofItem.filter { RecoveryCalendar.dayKey($0.time) == wizard.day }
         if wizard.point.isEmpty, times.count == 1 { wizard.point = times[0].id }
         return try request.page("agent/recover-point", title: "Recover data", [
-            "form": check.context, "hidden": wizard.hidden(for: .point), "step": Self.steps(current: 2),
-            "empty": points.isEmpty, "sourceName": try sourceName(wizard),
+            "form": check.context, "hidden": wizard.hidden(for: .point), "step": Self.steps(current: 2, volume: wizard.isVolume),
+            "empty": items.isEmpty, "sourceName": try sourceName(wizard), "emptyText": Self.emptyText(wizard),
+            "next": wizard.isVolume ? "options" : "items", "nextLabel": Self.nextLabel(wizard),
+            "itemsTitle": wizard.isVolume ? "Volume" : wizard.mode == "system-state" ? "System state" : "Backup item",
             "items": items.map { ["key": $0.key, "label": AgentFormat.kind($0.kind) + ($0.kind == "files" ? "" : ": " + $0.name),
                                   "count": $0.count, "current": $0.key == wizard.item] },
             "item": wizard.item, "month": wizard.month, "day": wizard.day,
@@ -139,9 +148,10 @@ extension AgentPages {
     private func optionsStep(_ request: WebRequest, _ wizard: RecoverWizard, point: RecoveryPointInfo, check: FormValidation,
                              status: Int = 200) throws -> Response {
         try request.page("agent/recover-options", title: "Recover data", [
-            "form": check.context, "hidden": wizard.hidden(for: .options), "step": Self.steps(current: 4),
+            "form": check.context, "hidden": wizard.hidden(for: .options), "step": Self.steps(current: wizard.isVolume ? 3 : 4, volume: wizard.isVolume),
+            "volume": wizard.isVolume ? point.itemName as Any : false, "back": wizard.isVolume ? "point" : "items",
             "point": ["time": Format.time(point.time), "item": AgentFormat.kind(point.itemKind), "name": point.itemName],
-            "selected": wizard.selected, "everything": wizard.selected.isEmpty, "sourceName": try sourceName(wizard),
+            "selected": wizard.selected, "everything": wizard.selected.isEmpty && !wizard.isVolume, "sourceName": try sourceName(wizard),
             "original": wizard.target != "alternate", "alternate": wizard.target == "alternate",
             "alternatePath": wizard.alternatePath,
             "copy": wizard.conflict == "copy", "overwrite": wizard.conflict == "overwrite", "skip": wizard.conflict == "skip",
@@ -159,16 +169,17 @@ extension AgentPages {
         }
         guard check.isValid else { return try optionsStep(request, wizard, point: point, check: check, status: 422) }
         let restore = RestoreRequest(
-            sourceMachine: wizard.sourceMachine, passphrase: wizard.sourcePassphrase, recoveryPoint: point.id, paths: wizard.selected,
-            target: wizard.target == "alternate" ? .alternate(alternate) : .original, conflict: wizard.conflict,
-            restorePermissions: wizard.permissions)
+            sourceMachine: wizard.sourceMachine, passphrase: wizard.sourcePassphrase, recoveryPoint: point.id,
+            paths: wizard.isVolume ? [] : wizard.selected, target: wizard.target == "alternate" ? .alternate(alternate) : .original,
+            conflict: wizard.conflict, restorePermissions: wizard.permissions, volume: wizard.isVolume)
         let job: JobRecord
         do { job = try service.restore(restore) } catch let error as AgentError where error.code != .io {
             Self.record(error, in: &check, fields: ["alternatePath"])
             return try optionsStep(request, wizard, point: point, check: check, status: 422)
         }
         return try request.redirect(to: "/jobs/\(job.id)", flash: .success(
-            "Recovery started from the point of \(Format.time(point.time)). Its progress is below."))
+            "Recovery \(wizard.isVolume ? "of the volume \(point.itemName) " : "")started from the point of \(Format.time(point.time)). "
+                + "Its progress is below."))
     }
 
     private func sourceName(_ wizard: RecoverWizard) throws -> String {
@@ -177,8 +188,9 @@ extension AgentPages {
     }
 
     /// The wizard's steps for its header, the current one marked.
-    static func steps(current: Int) -> [[String: Any]] {
-        ["Server", "Recovery point", "Files and folders", "Destination"].enumerated().map { index, title in
+    static func steps(current: Int, volume: Bool = false) -> [[String: Any]] {
+        (volume ? ["Server", "Recovery point", "Destination"] : ["Server", "Recovery point", "Files and folders", "Destination"])
+            .enumerated().map { index, title in
             ["number": index + 1, "title": title, "current": index + 1 == current, "done": index + 1 < current]
         }
     }

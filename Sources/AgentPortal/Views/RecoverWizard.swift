@@ -13,6 +13,9 @@ struct RecoverWizard {
     var machine = ""
     /// The other server's passphrase; only ever in a POST body.
     var passphrase = ""
+    /// What is recovered: "files" (files and folders, browsed in a point of any item but the system state), "volume"
+    /// (a whole volume) or "system-state".
+    var mode = "files"
     /// "kind:name" of the backup item.
     var item = ""
     /// "YYYY-MM" shown in the calendar.
@@ -39,6 +42,7 @@ struct RecoverWizard {
         source = form["source"] == "other" ? "other" : "this"
         machine = form["machine"] ?? ""
         passphrase = form["passphrase"] ?? ""
+        mode = Self.modes.contains(form["mode"] ?? "") ? form["mode"]! : "files"
         item = form["item"] ?? ""
         month = form["month"] ?? ""
         day = form["day"] ?? ""
@@ -63,6 +67,19 @@ struct RecoverWizard {
         return (String(item[..<colon]), String(item[item.index(after: colon)...]))
     }
 
+    static let modes = ["files", "volume", "system-state"]
+
+    /// Whether points of an item of `kind` are offered in this mode.
+    func offers(kind: String) -> Bool {
+        switch mode {
+        case "volume": kind == "volume"
+        case "system-state": kind == "system-state"
+        default: kind != "system-state"
+        }
+    }
+
+    var isVolume: Bool { mode == "volume" }
+
     /// nil for this server, else the other server's id.
     var sourceMachine: String? { source == "other" ? machine : nil }
     var sourcePassphrase: String? { source == "other" ? passphrase : nil }
@@ -71,7 +88,7 @@ struct RecoverWizard {
     func hidden(for step: Step) -> [[String: String]] {
         var fields: [(String, String)] = [("from", step.rawValue)]
         if step != .source {
-            fields += [("source", source), ("machine", machine)]
+            fields += [("source", source), ("machine", machine), ("mode", mode)]
             if source == "other" { fields.append(("passphrase", passphrase)) }
         }
         if step != .point { fields += [("item", item), ("month", month), ("day", day), ("point", point)] }

@@ -16,6 +16,10 @@ public struct RestoreOptions: Sendable {
     public var target: String
     /// Absolute paths inside the recovery point to restore; empty means everything.
     public var includes: [String] = []
+    /// A folder of the recovery point restored as the target itself: its contents land directly in `target`, and its
+    /// own owner, mode, attributes and times are set on `target` (a whole volume restored to a fresh filesystem's
+    /// mount point). Nil: the point's paths are recreated under `target`.
+    public var sourceRoot: String?
     public var conflict: ConflictPolicy = .copy
     /// Restore owners, modes, extended attributes and ACLs (times are always restored).
     public var restorePermissions = true

@@ -12,6 +12,8 @@ public final class Restorer {
     let point: StoredRecoveryPoint
     let options: RestoreOptions
     private let filter: IncludeFilter
+    /// The components of `options.sourceRoot` (empty without one): what the filter sees above the target.
+    private var prefix: [[UInt8]] = []
     private let reader: BlobReader
     private let umask: UInt32
     private let isRoot = geteuid() == 0
@@ -48,6 +50,14 @@ public final class Restorer {
         for include in options.includes where !include.hasPrefix("/") {
             throw RepositoryError(.invalidArgument, "--include \(include): give the absolute path inside the recovery point")
         }
+        var tree = try reader.loadTree(rootID)
+        var rootNode: Node?
+        if let path = options.sourceRoot {
+            let sourceRoot = try SourceRoot(path)
+            try sourceRoot.check(includes: options.includes)
+            (tree, rootNode) = try sourceRoot.resolve(from: tree, reader: reader, point: point)
+            prefix = sourceRoot.components
+        }
         do { try FileIO.makeDirectories(options.target, mode: 0o700) } catch {
             throw RepositoryError(.invalidArgument, "cannot create the restore target \(options.target): \(error)")
         }
@@ -64,7 +74,7 @@ public final class Restorer {
             FileRestorer(reader: repository.makeBlobReader(), restorePermissions: permissions, umask: umask, progress: progress)
         }
         do {
-            try restore(tree: try reader.loadTree(rootID), into: root, pool: pool)
+            try restore(tree: tree, into: root, pool: pool)
             if !batch.jobs.isEmpty { try pool.submit(batch) }
         } catch {
             try? pool.finish()
@@ -85,6 +95,15 @@ public final class Restorer {
         for entry in directories.reversed() {
             applyMetadata(entry.node, to: entry.name, in: entry.parent, root: root)
         }
+        // The folder restored as the target is the volume's root: its metadata goes on the target when it was chosen
+        // whole. Without permissions only its times: the target's own mode is not the restore's to reset.
+        if let rootNode, filter.decide(prefix) == .everything {
+            var metadata = FileRestorer.metadata(of: rootNode, permissions: options.restorePermissions, umask: umask, isRoot: isRoot)
+            if !options.restorePermissions { metadata.mode = nil }
+            do { try metadata.apply(toOpenFile: root.directory.fd, path: options.target) } catch {
+                result.warnings.append(BackupWarning(path: "/", message: "restored, but the target folder's metadata could not be set: \(error)"))
+            }
+        }
         return result
     }
 
@@ -97,7 +116,7 @@ public final class Restorer {
         for node in tree.nodes {
             try options.progress?.checkCancelled()
             let components = parent.components + [node.name]
-            let decision = filter.decide(components)
+            let decision = filter.decide(prefix + components)
             if decision == .skip { continue }
             do { try SafeName.validate(node.name) } catch {
                 warn(parent.components, "refused an entry of the recovery point: \(error)")

@@ -66,6 +66,10 @@ enum AgentClientJobs {
                 + "protected \(Output.size(report.bytesProtected)), new \(Output.size(report.bytesNew)), "
                 + "uploaded \(Output.size(report.bytesUploaded)) in \(Output.duration(report.durationSeconds))")
         }
+        if let seed = report.seed {
+            lines.append("  offline seed: \(seed.objects) objects, \(Output.size(UInt64(clamping: seed.bytes))) in \(seed.folder)")
+            lines.append("  next: \(seed.nextSteps)")
+        }
         lines += report.warnings.map { "  warning: \($0)" }
         return lines
     }

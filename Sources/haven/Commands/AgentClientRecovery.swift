@@ -32,15 +32,24 @@ extension RestoreCommand {
         try runCommand {
             let client = try agent.client()
             let points = try AgentClientRecovery.points(client, global: global)
-            let point = try AgentClientRecovery.resolve(recoveryPoint, in: points)
-            let absolute = target.hasPrefix("/") ? target : FileManager.default.currentDirectoryPath + "/" + target
+            // With --volume, "latest" is the newest point of a volume.
+            let point = try AgentClientRecovery.resolve(recoveryPoint, in: volume && recoveryPoint == "latest"
+                ? points.filter { $0.itemKind == "volume" } : points)
+            if volume, point.itemKind != "volume" {
+                throw CommandFailure("recovery point \(point.id.prefix(8)) is of \(point.itemKind) (\(point.itemName)), not of a volume; "
+                    + "`haven recovery-points` shows each point's kind")
+            }
+            let absolute = target.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
+                ?? (volume ? point.itemName : "the original location")
             let body = AgentAPI.RestoreBody(recoveryPoint: point.id, machine: global.machine,
                                             passphrase: global.machine == nil ? nil : try global.agentPassphrase(), paths: include,
-                                            target: absolute, conflict: conflict.rawValue, restorePermissions: !noPermissions)
+                                            target: target == nil ? "original" : absolute, conflict: conflict.rawValue,
+                                            restorePermissions: !noPermissions, volume: volume ? true : nil)
             let started: AgentAPI.JobDetail = try client.send("POST", "restores", body)
             guard wait else {
                 if global.json { Output.json(started) } else {
-                    Output.line("job \(started.job.id): restore of recovery point \(point.id.prefix(8)) to \(absolute) \(started.job.stateLabel.lowercased())")
+                    Output.line("job \(started.job.id): restore of \(volume ? "the volume \(point.itemName) from " : "")recovery point "
+                        + "\(point.id.prefix(8)) to \(absolute) \(started.job.stateLabel.lowercased())")
                     Output.line("follow with `haven jobs --job \(started.job.id)`, or run `haven restore --wait`")
                 }
                 return

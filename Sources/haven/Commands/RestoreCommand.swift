@@ -10,6 +10,9 @@ struct RestoreCommand: ParsableCommand {
         commandName: "restore", abstract: "Restore a recovery point (or some paths of it) under a target directory.",
         discussion: """
             The recovery point's paths are recreated under the target: /srv/www comes back as TARGET/srv/www.
+            With --volume the point's whole volume is restored with its root at the target: the files of a volume
+            mounted at /srv come back directly in TARGET (typically the mount point of a fresh filesystem), or at
+            /srv itself with --original.
             When an entry exists already: `copy` (the default) restores beside it as "YYYY-MM-DD HH-MM Copy of NAME",
             `overwrite` replaces it, `skip` keeps it.
             """)
@@ -27,8 +30,14 @@ struct RestoreCommand: ParsableCommand {
     @Argument(help: "The recovery point: an id, a unique prefix, or \"latest\".")
     var recoveryPoint: String
 
-    @Option(name: .long, help: "The directory to restore under (created if missing).")
-    var target: String
+    @Option(name: .long, help: "The directory to restore under (created if missing); with --volume, the volume's root.")
+    var target: String?
+
+    @Flag(name: .long, help: "Without --repo/--vault: restore to where the files were (a volume: its mount point) instead of --target.")
+    var original = false
+
+    @Flag(name: .long, help: "Restore the point's whole volume with its root at the target, not under TARGET/mount/point.")
+    var volume = false
 
     @Option(name: .long, help: "Restore only this absolute path of the recovery point. Repeatable.")
     var include: [String] = []
@@ -40,6 +49,8 @@ struct RestoreCommand: ParsableCommand {
     var noPermissions = false
 
     func validate() throws {
+        if original == (target != nil) { throw ValidationError("give either --target DIR or --original (where the files were)") }
+        if original, !global.usesAgent { throw ValidationError("--original restores through the agent; with --repo or --vault give --target") }
         if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
         if global.usesAgent, threads != nil { throw ValidationError("--threads applies to a restore from --repo or --vault; the agent chooses its own") }
         if !global.usesAgent, wait { throw ValidationError("--wait follows the agent's restore; a restore from --repo or --vault always runs to its end") }
@@ -51,8 +62,16 @@ struct RestoreCommand: ParsableCommand {
             let started = SystemClock.monotonic()
             let repository = try global.openRepository()
             let point = try repository.resolveRecoveryPoint(recoveryPoint)
+            let target = self.target ?? "/"
             var options = RestoreOptions(target: target, copyStamp: SystemClock.copyStamp(), threads: threads ?? SystemClock.processors)
             options.includes = include
+            if volume {
+                guard point.point.paths.count == 1, let root = point.point.paths.first else {
+                    throw CommandFailure("recovery point \(point.shortID) holds \(point.point.paths.count) paths; --volume restores the point "
+                        + "of one volume (one backed-up mount point)")
+                }
+                options.sourceRoot = root
+            }
             options.conflict = conflict
             options.restorePermissions = !noPermissions
             let result = try Restorer(repository: repository, point: point, options: options).run()

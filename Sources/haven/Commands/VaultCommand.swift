@@ -11,7 +11,8 @@ struct VaultCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vault", abstract: "Run the vault service, create vaults and issue vault credentials.",
         discussion: "The data directory is /var/lib/haven/vault unless --data or HAVEN_VAULT_DATA says otherwise.",
-        subcommands: [VaultServeCommand.self, CreateCommand.self, CredentialsCommand.self, ResetPasswordCommand.self])
+        subcommands: [VaultServeCommand.self, CreateCommand.self, CredentialsCommand.self, ImportSeedCommand.self,
+                       ResetPasswordCommand.self])
 
     /// The options every vault command takes.
     struct Options: ParsableArguments {
