@@ -25,6 +25,9 @@ public final class Archiver {
     /// In optimized mode, the parent point's figures for what was listed again or left: subtracted from its summary.
     var removed = RecoveryPoint.Summary()
     var multiLinkDirectories: Set<String> = []
+    /// The source being walked when it is read from elsewhere (`BackupOptions.readFrom`): its recorded path and the
+    /// path read instead, as bytes; nil while the source is read where it is recorded.
+    private var rebase: (recorded: [UInt8], actual: [UInt8])?
 
     /// - Parameter stagingDirectory: where packs in progress are written (by default the store's own).
     public init(repository: Repository, options: BackupOptions, stagingDirectory: String? = nil) {
@@ -68,6 +71,7 @@ public final class Archiver {
 
     private func attempt(elapsed: () -> Double) throws -> BackupResult {
         let paths = try Self.normalizedPaths(options.paths)
+        let readFrom = try Self.normalizedReadFrom(options.readFrom, sources: paths)
         let writer = try RepositoryWriter(repository: repository, stagingDirectory: stagingDirectory)
         let chunker = repository.makeChunker()
         let progress = options.progress
@@ -79,7 +83,7 @@ public final class Archiver {
         do {
             let previousRoot = try options.parent.flatMap { stored in try stored.point.treeID.map { try reader.loadTree($0) } }
             let root = PendingDirectory(previous: previousRoot, id: nil)
-            for path in paths { try add(path, to: root, pool: pool) }
+            for path in paths { try add(path, readingFrom: readFrom[path], to: root, pool: pool) }
             if !batch.slots.isEmpty { try pool.submit(batch) }
             try pool.finish()
             try options.progress?.checkCancelled()
@@ -132,12 +136,29 @@ public final class Archiver {
         }
     }
 
-    private func add(_ path: String, to root: PendingDirectory, pool: WorkerPool<FileSaver>) throws {
+    /// `readFrom` with both sides normalized; each key must be one of the (normalized) sources.
+    static func normalizedReadFrom(_ readFrom: [String: String], sources: [String]) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for (recorded, actual) in readFrom {
+            let source = try normalizedPaths([recorded])[0]
+            guard sources.contains(source) else {
+                throw RepositoryError(.invalidArgument, "\(recorded) is read from \(actual) but is not one of the paths backed up")
+            }
+            result[source] = try normalizedPaths([actual])[0]
+        }
+        return result
+    }
+
+    /// Adds one source below `root`: the directories above it as they are now, then the source itself, read from
+    /// `actual` when given (`BackupOptions.readFrom`).
+    private func add(_ path: String, readingFrom actual: String?, to root: PendingDirectory, pool: WorkerPool<FileSaver>) throws {
+        rebase = actual.map { (path == "/" ? [] : Array(path.utf8), $0 == "/" ? [] : Array($0.utf8)) }
+        defer { rebase = nil }
         var pending = root
         var prefix = ""
         let parts = path.split(separator: "/").map(String.init)
         if parts.isEmpty {
-            let directory = try openSource(path)
+            let directory = try openSource(actual ?? path)
             rootDevice = try directory.status().device
             try descend(directory, into: root, path: [], pool: pool)
             return
@@ -146,12 +167,14 @@ public final class Archiver {
             prefix += "/" + part
             let name = Array(part.utf8)
             let isSource = position == parts.count - 1
+            // The source itself is looked at where it is read from; the directories above it where they are.
+            let looked = isSource ? actual ?? prefix : prefix
             var status: stat = stat()
-            let result = fstatat(AT_FDCWD, prefix, &status, isSource ? AT_SYMLINK_NOFOLLOW : 0)
+            let result = fstatat(AT_FDCWD, looked, &status, isSource ? AT_SYMLINK_NOFOLLOW : 0)
             guard result == 0 else {
-                throw RepositoryError(.invalidArgument, "cannot back up \(path): \(SystemError.current("stat", path: prefix))")
+                throw RepositoryError(.invalidArgument, "cannot back up \(path): \(SystemError.current("stat", path: looked))")
             }
-            let fileStatus = try FileStatus(status, operation: "stat", path: prefix)
+            let fileStatus = try FileStatus(status, operation: "stat", path: looked)
             if !isSource {
                 guard fileStatus.kind == .directory else {
                     throw RepositoryError(.invalidArgument, "cannot back up \(path): \(prefix) is not a directory")
@@ -168,10 +191,10 @@ public final class Archiver {
                                           previous: subtree(of: previous?.node(named: name)))
                 summary.directories += 1
                 if scope != nil { removed.directories += 1 }
-                let directory = try openSource(prefix)
+                let directory = try openSource(looked)
                 try descend(directory, into: child, path: Array(prefix.utf8), pool: pool)
             } else {
-                let parentPath = String(prefix.dropLast(part.count + 1))
+                let parentPath = looked.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(looked[..<$0]) } ?? ""
                 let parentDirectory = try openSource(parentPath.isEmpty ? "/" : parentPath)
                 try addEntry(name, status: fileStatus, in: parentDirectory, into: pending, path: Array(prefix.utf8), pool: pool)
             }
@@ -260,7 +283,7 @@ public final class Archiver {
             if previous == nil { summary.filesNew += 1 } else { summary.filesChanged += 1 }
             options.progress?.scanned(bytes: status.size)
             try options.progress?.checkCancelled()
-            let slot = FileSlot(path: path, node: node)
+            let slot = FileSlot(path: path, readPath: rebase.map { $0.actual + path[$0.recorded.count...] }, node: node)
             pending.nodes.append(node)
             pending.files.append((pending.nodes.count - 1, slot))
             batch.slots.append(slot)

@@ -28,6 +28,11 @@ public struct BackupOptions: Sendable {
     public var multiLinkDirectories: Set<String> = []
     /// Live figures and the cancel switch; nil when nobody watches.
     public var progress: BackupProgress?
+    /// Sources read from somewhere else than where they are recorded: a source path (one of `paths`) → the absolute
+    /// path its content is read from — a read-only snapshot of it, or a folder gathered for it. The recovery point,
+    /// excludes, the journal's directories and warnings speak of the recorded path; metadata and content come from
+    /// what is read.
+    public var readFrom: [String: String] = [:]
 
     public init(paths: [String], identity: WriterIdentity, threads: Int) {
         self.paths = paths

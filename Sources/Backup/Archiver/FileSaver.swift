@@ -28,7 +28,7 @@ final class FileSaver: PoolWorker {
     private func save(_ slot: FileSlot) throws {
         let fd: Int32
         do {
-            fd = try openForReading(slot.path)
+            fd = try openForReading(slot.readPath ?? slot.path)
         } catch {
             slot.failed = true
             slot.warning = error.code == ENOENT ? "vanished before it could be read" : "not backed up: \(error)"

@@ -43,13 +43,16 @@ final class PendingDirectory {
 /// only after the pool finished (the thread join orders the accesses), hence `@unchecked Sendable`.
 final class FileSlot: @unchecked Sendable {
     let path: [UInt8]
+    /// Where the file is read from when that is not `path` (a source read from a snapshot); nil: `path`.
+    let readPath: [UInt8]?
     var node: Node
     var warning: String?
     /// The file could not be read at all; it is left out of the recovery point.
     var failed = false
 
-    init(path: [UInt8], node: Node) {
+    init(path: [UInt8], readPath: [UInt8]? = nil, node: Node) {
         self.path = path
+        self.readPath = readPath
         self.node = node
     }
 }
