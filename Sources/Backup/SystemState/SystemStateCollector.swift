@@ -43,6 +43,8 @@ public struct SystemStateCollector {
     public func collect() throws -> SystemStateCollection {
         let staging = configuration.stagingDirectory
         do {
+            // Made first, so its parent (the cache folder) exists for the removal to open.
+            try FileIO.makeDirectories(staging, mode: 0o700)
             try FileIO.removeTree(staging)
             try FileIO.makeDirectories(staging, mode: 0o700)
         } catch {
