@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "ObjectStore", dependencies: ["FileIO", "Crypto"]),
         .target(name: "ObjectStoreTesting", dependencies: ["ObjectStore"]),
         .target(name: "Repository", dependencies: ["ObjectStore", "Crypto", "Compression", "FileIO"]),
-        .target(name: "Backup", dependencies: ["Repository", "FileIO"]),
+        .target(name: "Backup", dependencies: ["Repository", "FileIO", "Compression"]),
 
         // The vault API's wire types, shared by the vault (VaultAPI) and the agent (VaultClient).
         .target(name: "VaultProtocol"),

@@ -48,9 +48,10 @@ final class ZlibStream {
         }
     }
 
-    /// Runs deflate (finishing once all of `input` is in) or inflate until the stream ends, `output`
-    /// is full, or `input` runs dry. zlib's 32-bit counters are fed in windows, so sizes are unbounded.
-    func pump(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Progress {
+    /// Runs deflate (finishing once all of `input` is in, unless `finish` is false: more input follows) or inflate
+    /// until the stream ends, `output` is full, or `input` runs dry. zlib's 32-bit counters are fed in windows, so
+    /// sizes are unbounded.
+    func pump(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, finish: Bool = true) -> Progress {
         var progress = Progress()
         let inputBase = UnsafeMutableRawPointer(mutating: input.baseAddress) ?? emptyBufferAddress
         let outputBase = output.baseAddress ?? emptyBufferAddress
@@ -63,7 +64,7 @@ final class ZlibStream {
             stream.pointee.avail_out = UInt32(outputWindow)
             let last = progress.consumed + inputWindow == input.count
             let code = switch direction {
-            case .deflate: deflate(stream, last ? Z_FINISH : Z_NO_FLUSH)
+            case .deflate: deflate(stream, last && finish ? Z_FINISH : Z_NO_FLUSH)
             case .inflate: inflate(stream, Z_NO_FLUSH)
             }
             let consumed = inputWindow - Int(stream.pointee.avail_in)

@@ -81,6 +81,7 @@ extension AgentService {
         let repository = try repository(machine: machine, passphrase: request.passphrase, credential: credential)
         let point = try Self.mapping { try repository.recoveryPoint(id: request.recoveryPoint) }
         let item = try itemOf(point: point.id, machine: machine, credential: credential)
+        try Self.refuseSystemStateOverRunningSystem(itemKind: item.kind, target: request.target)
         let sourceRoot = try request.volume ? volumeRoot(of: item, paths: request.paths) : nil
         let parameters = RestoreParameters(
             sourceMachine: machine, recoveryPoint: point.id, paths: request.paths, target: request.target,

@@ -12,14 +12,11 @@ extension AgentService {
 
     func runBackup(_ job: JobRecord, _ running: RunningJob) throws -> JobReport {
         let credential = try requireCredential()
-        guard job.itemKind != "system-state" else {
-            throw AgentError(.invalidInput, "system state backup is not available yet in this version of Haven; the goal's files, "
-                + "folders and volumes are backed up by their own jobs")
-        }
         guard let goal = try goal() else {
             throw AgentError(.invalidInput, "there is no backup goal any more; choose what to protect on Schedule backup")
         }
-        let paths = job.itemKind == "volume" ? [job.itemName] : goal.paths
+        let systemState = job.itemKind == "system-state" ? try collectSystemState() : nil
+        let paths = systemState?.archivePaths ?? (job.itemKind == "volume" ? [job.itemName] : goal.paths)
         if job.itemKind == "volume" { try requireMounted(volume: job.itemName) }
         guard !paths.isEmpty else { throw AgentError(.invalidInput, "the backup goal names no files or folders any more") }
         let parameters = try JSONDecoder().decode(BackupParameters.self, from: Data(job.parameters.utf8))
@@ -89,6 +86,7 @@ extension AgentService {
         case .unoptimized(let why):
             reason = why
         }
+        if let systemState { prepareSystemStateBackup(systemState, &options, firstBackup: parent == nil, reason: &reason) }
         func record(_ outcome: ItemJournalMark.Outcome, point: String?, multiLink: Set<String>?) {
             let mark = ItemJournalMark(journalID: outcome == .succeeded ? start.id : previousMark?.journalID,
                                        sequence: outcome == .succeeded ? start.sequence : previousMark?.sequence ?? 0,
@@ -129,7 +127,7 @@ extension AgentService {
             mode: seedReport == nil ? mode : "offline seed", modeReason: mode == "optimized" ? nil : reason, recoveryPoint: result.recoveryPoint.id, filesNew: summary.filesNew,
             filesChanged: summary.filesChanged, filesUnchanged: summary.filesUnchanged, bytesProtected: summary.bytes,
             bytesNew: result.statistics.bytesAdded, bytesUploaded: store.statistics.bytesSent,
-            warnings: result.warnings.map(\.description) + commandWarnings + snapshotWarnings, commands: commands.isEmpty ? nil : commands,
+            warnings: result.warnings.map(\.description) + commandWarnings + snapshotWarnings + (systemState?.warnings ?? []), commands: commands.isEmpty ? nil : commands,
             pointInTime: snapshots.pointsInTime)
         report.seed = seedReport
         return report

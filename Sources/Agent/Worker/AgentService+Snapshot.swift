@@ -8,11 +8,12 @@ extension AgentService {
     /// (`SourceSnapshots.release()`) whatever the outcome; the job's report records `pointsInTime`.
     func freezeSources(_ options: inout BackupOptions, job: JobRecord) -> SourceSnapshots {
         // The archiver's own sources: a path inside another one is not a source of its own.
-        let paths = (try? Archiver.normalizedPaths(options.paths)) ?? options.paths
+        // A source already read from elsewhere (the system state's gathered folder) is not snapshotted.
+        let paths = ((try? Archiver.normalizedPaths(options.paths)) ?? options.paths).filter { options.readFrom[$0] == nil }
         let snapshots = SourceSnapshots(paths: paths, policy: .auto, label: "job-\(job.id)")
         logStale(removed: snapshots.removedStale, problems: snapshots.staleProblems)
         for point in snapshots.pointsInTime { log("job \(job.id): \(point.path) is read from \(point.summary)") }
-        options.readFrom = snapshots.readFrom
+        options.readFrom.merge(snapshots.readFrom) { gathered, _ in gathered }
         options.excludes += snapshots.excludes.filter { !options.excludes.contains($0) }
         return snapshots
     }

@@ -64,6 +64,14 @@ extension AgentAPI {
             "GET": { api, request, ids in try api.search(ids[0], PointLookup(pattern: request.queryValue("pattern"))) },
             "POST": { api, request, ids in try api.search(ids[0], try decode(PointLookup.self, from: request)) },
         ]),
+        APIRoute("recovery-points/{}/system-state", [
+            "GET": { api, _, ids in try api.systemState(ids[0], MachineChoice(machine: nil, passphrase: nil)) },
+            "POST": { api, request, ids in try api.systemState(ids[0], try decode(MachineChoice.self, from: request, emptyAllowed: true)) },
+        ]),
+        APIRoute("recovery-points/{}/system-state-file", [
+            "GET": { api, _, ids in try api.systemStateFile(ids[0], MachineChoice(machine: nil, passphrase: nil)) },
+            "POST": { api, request, ids in try api.systemStateFile(ids[0], try decode(MachineChoice.self, from: request, emptyAllowed: true)) },
+        ]),
         APIRoute("restores", ["POST": { api, request, _ in try api.restore(request) }]),
         APIRoute("settings", [
             "GET": { api, _, _ in try api.settings() },

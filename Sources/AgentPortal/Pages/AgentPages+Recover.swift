@@ -102,7 +102,7 @@ extension AgentPages {
             "times": times.map { ["id": $0.id, "time": RecoveryCalendar.timeOfDay($0.time), "size": Format.size($0.size),
                                   "checked": $0.id == wizard.point,
                                   "retain": $0.retainUntil.map { "kept until " + Format.date($0) as Any } ?? false] },
-            "hasTimes": !times.isEmpty, "pointCount": ofItem.count,
+            "hasTimes": !times.isEmpty, "pointCount": ofItem.count, "systemState": wizard.item.hasPrefix("system-state:"),
         ], status: status)
     }
 

@@ -27,6 +27,9 @@ struct AgentPages: Sendable {
         router.post("/jobs/:id/cancel") { request in try cancelJob(request) }
         router.get("/recover") { request in try recoverStart(request) }
         router.post("/recover") { request in try recoverStep(request) }
+        router.post("/recover/system-state") { request in try systemStatePage(request) }
+        router.post("/recover/system-state/restore") { request in try systemStateRestore(request) }
+        router.post("/recover/system-state/file") { request in try systemStateFile(request) }
         router.get("/settings") { request in try settingsPage(request) }
         router.post("/settings") { request in try saveSettings(request) }
         router.post("/settings/notifications") { request in try saveNotifications(request) }
