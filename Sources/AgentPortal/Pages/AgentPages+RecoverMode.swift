@@ -6,12 +6,12 @@ import HTTPServer
 import Web
 
 extension AgentPages {
-    /// The system state's own recovery pages, once its recovery point is chosen. Nil: the point is browsed and
-    /// restored as files and folders (the wizard's steps for files).
+    /// The system state's own recovery page, once its recovery point is chosen: its components, restore to a folder,
+    /// and the System State file (never a restore over the running system).
     func recoverSystemState(_ request: WebRequest, _ wizard: RecoverWizard, point: RecoveryPointInfo, check: FormValidation) throws
         -> Response?
     {
-        nil
+        try systemStateComponents(request, wizard, check: check)
     }
 
     /// The point step's text when the source has no recovery point of the chosen kind.

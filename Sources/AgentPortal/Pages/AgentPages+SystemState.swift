@@ -12,7 +12,7 @@ extension AgentPages {
         return try systemStateComponents(request, RecoverWizard(request.form), check: FormValidation(request.form))
     }
 
-    private func systemStateComponents(_ request: WebRequest, _ wizard: RecoverWizard, check: FormValidation, folder: String = "",
+    func systemStateComponents(_ request: WebRequest, _ wizard: RecoverWizard, check: FormValidation, folder: String = "",
                                        status: Int = 200) throws -> Response {
         guard !wizard.point.isEmpty else {
             throw WebError.badRequest("choose a recovery point of the System state item first, on Recover data")
