@@ -13,7 +13,7 @@ struct Haven: ParsableCommand {
         subcommands: [
             RepoCommand.self, BackupCommand.self, RecoveryPointsCommand.self, LsCommand.self, FindCommand.self,
             DiffCommand.self, RestoreCommand.self, CheckCommand.self, DemoCommand.self, VaultCommand.self, AgentCommand.self,
-            StatusCommand.self, JobsCommand.self, PolicyCommand.self, JournalCommand.self,
+            StatusCommand.self, JobsCommand.self, PolicyCommand.self, JournalCommand.self, SystemStateCommand.self,
         ])
 
     static func main() {

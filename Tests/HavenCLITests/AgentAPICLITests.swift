@@ -202,6 +202,58 @@ struct AgentAPICLITests {
     }
 }
 
+extension AgentAPICLITests {
+    @Test("system-state lists a system-state point's components and writes its System State file")
+    func systemState() throws {
+        let temp = try TempDir()
+        var cli = CLI(repository: temp.sub("unused"))
+        for name in ["HAVEN_REPOSITORY", "HAVEN_PASSWORD", "HAVEN_VAULT"] { cli.environment[name] = nil }
+        let pair = try ServedPair(in: temp, cli: cli)
+        cli.environment["HAVEN_AGENT"] = pair.agentAddress
+        cli.environment["HAVEN_AGENT_STATE"] = pair.agentState
+        let credentials = temp.sub("Production.VaultCredentials")
+        #expect(try cli.run(["vault", "credentials", "Production", "--data", pair.vaultData, "--out", credentials]).status == 0)
+        let registered = try pair.api("POST", "registration", [
+            "credentials": Data(try FileIO.readFile(credentials)).base64EncodedString(), "machineName": "web-01",
+            "passphrase": "the agent's passphrase, long enough",
+        ])
+        #expect(registered.status == 201, "\(registered.body)")
+        let none = try cli.run(["system-state"])
+        #expect(none.status != 0 && none.stderr.contains("no recovery points"), "\(none.stderr)")
+        let goal = try pair.api("PUT", "goal", [
+            "paths": [], "systemState": true, "schedule": ["frequency": "daily", "times": ["03:00"], "timeZone": "UTC"],
+            "retention": ["daily": 30, "weekly": 8, "monthly": 12, "yearly": 2], "securityPIN": try pair.securityPIN(),
+        ])
+        #expect(goal.status == 200, "\(goal.body)")
+        // A component this machine cannot collect (a container refuses sfdisk on its disk) is a warning, not a failure.
+        _ = try cli.run(["backup", "--wait"])
+
+        let listed = try cli.run(["system-state"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        for id in ["etc", "packages", "accounts", "storage", "firewall"] { #expect(listed.stdout.contains(id), "\(listed.stdout)") }
+        let json = try #require(CLI.json(try cli.run(["system-state", "--json"]).stdout) as? [String: Any])
+        let components = try #require(json["components"] as? [[String: Any]])
+        #expect(components.first { $0["id"] as? String == "etc" }?["status"] as? String == "ok")
+
+        let written = try cli.run(["system-state", "latest", "--file", temp.sub("state.tar.gz")])
+        #expect(written.status == 0, "\(written.stderr)")
+        let bytes = try FileIO.readFile(temp.sub("state.tar.gz"))
+        #expect(bytes.prefix(2) == [0x1f, 0x8b])
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+        tar.arguments = ["-tzf", temp.sub("state.tar.gz")]
+        let pipe = Pipe()
+        tar.standardOutput = pipe
+        try tar.run()
+        let names = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        tar.waitUntilExit()
+        #expect(tar.terminationStatus == 0 && names.contains("README.md") && names.contains("manifest.json"), "\(names.prefix(500))")
+
+        let offline = try cli.run(["system-state", "--repo", temp.sub("repo")])
+        #expect(offline.status != 0 && offline.stderr.contains("through the agent"), "\(offline.stderr)")
+    }
+}
+
 /// A TCP port nothing listens on right now, for a server that must be told its port.
 func freePort() throws -> UInt16 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -54,6 +54,11 @@ struct AgentClient {
         _ = try send(method, path, body: encode(body))
     }
 
+    /// A request whose answer is a file (its bytes as they came).
+    func download(_ method: String, _ path: String, _ body: some Encodable) throws -> [UInt8] {
+        try send(method, path, body: encode(body)).body
+    }
+
     private func encode(_ body: some Encodable) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
