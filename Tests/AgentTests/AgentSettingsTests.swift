@@ -1,5 +1,6 @@
 /// Settings: the cache folder rule, the throttle reaching the vault connection, notifications to a real webhook and
 /// a small SMTP server, and the retention that needs a PIN.
+import Backup
 import Agent
 import Foundation
 import HTTPServer

@@ -1,5 +1,6 @@
 /// The machine's volumes: /proc/self/mountinfo parsed (escapes, optional fields, bind mounts, btrfs subvolumes), and
 /// a real loop filesystem listed with its size and use while a bind mount of it is not.
+import Backup
 import Agent
 import Foundation
 import Glibc

@@ -1,4 +1,6 @@
 /// Volumes: the mounted filesystems a goal can protect whole, each listed once with its size and use.
+import Backup
+import Backup
 import Foundation
 import Glibc
 
@@ -31,43 +33,5 @@ public struct VolumeInfo: Sendable, Equatable {
         self.init(mountPoint: mount.mountPoint, device: mount.device, type: mount.type, size: unit * UInt64(info.f_blocks),
                   used: unit * (UInt64(info.f_blocks) - min(UInt64(info.f_blocks), UInt64(info.f_bfree))),
                   available: unit * UInt64(info.f_bavail), readOnly: mount.isReadOnly)
-    }
-}
-
-extension MountTable {
-    /// The mounts a goal can protect as volumes, in mount order: local filesystems, each seen once. Left out are
-    /// kernel, memory and network filesystems; a mount hidden by a later one at the same mount point; a mount point
-    /// that is not a folder (a file bind-mounted into a container); and bind mounts, which show a folder of a
-    /// filesystem already listed (an earlier mount of the same device whose root is that folder or a parent of it).
-    /// Btrfs subvolumes mounted side by side (roots /@ and /@home) are volumes of their own.
-    public static func volumes(in mounts: [Mount], isDirectory: (String) -> Bool = Self.isDirectory) -> [Mount] {
-        var volumes: [Mount] = []
-        for (index, mount) in mounts.enumerated() {
-            guard !mount.isVirtual, !mount.isNetwork, mount.mountPoint.hasPrefix("/") else { continue }
-            if mounts[(index + 1)...].contains(where: { $0.mountPoint == mount.mountPoint }) { continue }
-            if isBind(mount, earlier: mounts[..<index]) { continue }
-            guard isDirectory(mount.mountPoint) else { continue }
-            volumes.append(mount)
-        }
-        return volumes
-    }
-
-    /// Whether `mount` shows a folder of a filesystem that an earlier mount already shows at or above that folder.
-    public static func isBind(_ mount: Mount, earlier: ArraySlice<Mount>) -> Bool {
-        guard mount.major != 0 || mount.minor != 0 else { return false }
-        return earlier.contains { other in
-            other.major == mount.major && other.minor == mount.minor
-                && (other.root == "/" || mount.root == other.root || mount.root.hasPrefix(other.root + "/"))
-        }
-    }
-
-    /// Whether a mount point is one the kernel lists now: a volume's filesystem is mounted there.
-    public static func isMountPoint(_ path: String, in mounts: [Mount]) -> Bool {
-        mounts.contains { $0.mountPoint == path }
-    }
-
-    public static func isDirectory(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
     }
 }

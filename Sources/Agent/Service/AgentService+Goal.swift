@@ -1,5 +1,6 @@
 /// The backup goal: what to protect and when (kept in SQLite), its retention (kept in the vault), and the machine's
 /// volumes and folders the portal's source picker shows.
+import Backup
 import FileIO
 import Foundation
 import Glibc
@@ -38,6 +39,11 @@ extension AgentService {
     /// left out: kernel, memory and network filesystems, bind mounts).
     public func volumes() throws -> [VolumeInfo] {
         MountTable.volumes(in: MountTable.current()).map(VolumeInfo.init)
+    }
+
+    /// Whether a filesystem is mounted at `mountPoint` now (a goal's volume that is not listed may just be unmounted).
+    public func isMounted(_ mountPoint: String) -> Bool {
+        MountTable.isMountPoint(mountPoint, in: MountTable.current())
     }
 
     /// The entries of a folder of this machine, folders first, for the source picker.

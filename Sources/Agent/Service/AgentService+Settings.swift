@@ -1,5 +1,6 @@
 /// Settings and the overview: the cache folder, throttling, proxy and notifications, checked before they are kept;
 /// and the portal's first page with its alerts.
+import Backup
 import FileIO
 import Foundation
 import Glibc

@@ -1,4 +1,5 @@
 /// CacheFolderCheck decides whether a folder may hold the agent's cache: local, not removable, not on a network.
+import Backup
 
 /// The rule, apart from the machine so tests can give it any mount table.
 public enum CacheFolderCheck {

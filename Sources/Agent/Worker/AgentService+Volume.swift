@@ -1,4 +1,5 @@
 /// Volume items: backed up only while their filesystem is mounted, and restored whole with their root at the target.
+import Backup
 import Foundation
 
 extension AgentService {

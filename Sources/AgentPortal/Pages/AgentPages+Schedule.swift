@@ -69,7 +69,7 @@ extension AgentPages {
             "browse": browse, "crumbs": Self.crumbs(browse), "parent": browse == "/" ? false as Any : (browse as NSString).deletingLastPathComponent as Any,
             "entries": entries, "emptyFolder": entries.isEmpty && browseError.isEmpty, "browseError": browseError,
             "hasBrowseError": !browseError.isEmpty,
-            "volumes": Self.volumeRows(volumes, chosen: form.volumes),
+            "volumes": Self.volumeRows(volumes, chosen: form.volumes, isMounted: service.isMounted),
             "hasVolumes": !volumes.isEmpty || !chosenVolumes.isEmpty, "systemState": form.check.values["systemState"] == "on",
             "exclusions": exclusions,
             "daily": !weekly, "weekly": weekly,

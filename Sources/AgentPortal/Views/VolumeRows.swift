@@ -5,7 +5,7 @@ import Foundation
 import Web
 
 extension AgentPages {
-    static func volumeRows(_ volumes: [VolumeInfo], chosen: [String]) -> [[String: Any]] {
+    static func volumeRows(_ volumes: [VolumeInfo], chosen: [String], isMounted: (String) -> Bool) -> [[String: Any]] {
         let chosenSet = Set(chosen)
         var rows = volumes.map { volume -> [String: Any] in
             let percent = volume.size > 0 ? Int((Double(volume.used) / Double(volume.size) * 100).rounded()) : 0
@@ -15,10 +15,9 @@ extension AgentPages {
                     "readOnly": volume.readOnly, "checked": chosenSet.contains(volume.mountPoint)]
         }
         let listed = Set(volumes.map(\.mountPoint))
-        let mounts = MountTable.current()
         rows += chosen.filter { !listed.contains($0) }.map { mountPoint -> [String: Any] in
             ["mountPoint": mountPoint, "device": "", "type": "", "size": "", "used": "", "readOnly": false,
-             "checked": true, "notMounted": !MountTable.isMountPoint(mountPoint, in: mounts)]
+             "checked": true, "notMounted": !isMounted(mountPoint)]
         }
         return rows
     }

@@ -81,16 +81,11 @@ struct SourceFilesystem: Sendable, Equatable {
         return .success(current)
     }
 
-    /// The mount's filesystem type from /proc/self/mountinfo (field 3 is the device, the type follows " - "), else a
-    /// name for the statfs magic.
+    /// The mount's filesystem type from the mount table, else a name for the statfs magic.
     private static func typeName(device: UInt64, magic: Int) -> String {
-        let wanted = name(device)
-        if let bytes = try? FileIO.readFile("/proc/self/mountinfo") {
-            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-                let fields = line.split(separator: " ")
-                guard fields.count > 2, fields[2] == wanted, let dash = fields.firstIndex(of: "-"), dash + 1 < fields.count else { continue }
-                return String(fields[dash + 1])
-            }
+        let number = DeviceNumber(rdev: device)
+        if let mount = MountTable.current().last(where: { $0.major == number.major && $0.minor == number.minor }) {
+            return mount.type
         }
         switch magic {
         case 0xEF53: return "ext4"
