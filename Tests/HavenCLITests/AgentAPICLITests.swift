@@ -112,14 +112,31 @@ struct AgentAPICLITests {
         }
     }
 
-    @Test("status, backup --wait, jobs, recovery-points, restore --wait and policy show|set through a real agent serve")
-    func wholeStory() throws {
-        let temp = try TempDir()
+    /// A served vault and agent, and a CLI that talks to that agent (no repository or vault of its own).
+    static func served(in temp: TempDir) throws -> (ServedPair, CLI) {
         var cli = CLI(repository: temp.sub("unused"))
         for name in ["HAVEN_REPOSITORY", "HAVEN_PASSWORD", "HAVEN_VAULT"] { cli.environment[name] = nil }
         let pair = try ServedPair(in: temp, cli: cli)
         cli.environment["HAVEN_AGENT"] = pair.agentAddress
         cli.environment["HAVEN_AGENT_STATE"] = pair.agentState
+        return (pair, cli)
+    }
+
+    /// Registers the agent as web-01 with the vault Production, through the agent's API.
+    static func register(_ pair: ServedPair, _ cli: CLI, in temp: TempDir) throws {
+        let credentials = temp.sub("Production.VaultCredentials")
+        #expect(try cli.run(["vault", "credentials", "Production", "--data", pair.vaultData, "--out", credentials]).status == 0)
+        let registered = try pair.api("POST", "registration", [
+            "credentials": Data(try FileIO.readFile(credentials)).base64EncodedString(), "machineName": "web-01",
+            "passphrase": "the agent's passphrase, long enough",
+        ])
+        #expect(registered.status == 201, "\(registered.body)")
+    }
+
+    @Test("status, backup --wait, jobs, recovery-points, restore --wait and policy show|set through a real agent serve")
+    func wholeStory() throws {
+        let temp = try TempDir()
+        let (pair, cli) = try Self.served(in: temp)
         let source = temp.sub("source")
         try makeTree(at: source, files: 30)
 
@@ -129,13 +146,7 @@ struct AgentAPICLITests {
         let noGoal = try cli.run(["backup"])
         #expect(noGoal.status != 0 && noGoal.stderr.contains("register"), "\(noGoal.stderr)")
 
-        let credentials = temp.sub("Production.VaultCredentials")
-        #expect(try cli.run(["vault", "credentials", "Production", "--data", pair.vaultData, "--out", credentials]).status == 0)
-        let registered = try pair.api("POST", "registration", [
-            "credentials": Data(try FileIO.readFile(credentials)).base64EncodedString(), "machineName": "web-01",
-            "passphrase": "the agent's passphrase, long enough",
-        ])
-        #expect(registered.status == 201, "\(registered.body)")
+        try Self.register(pair, cli, in: temp)
         let goal = try pair.api("PUT", "goal", [
             "paths": [source], "schedule": ["frequency": "daily", "times": ["03:00"], "timeZone": "UTC"],
             "retention": ["daily": 30, "weekly": 8, "monthly": 12, "yearly": 2], "securityPIN": try pair.securityPIN(),
@@ -206,18 +217,8 @@ extension AgentAPICLITests {
     @Test("system-state lists a system-state point's components and writes its System State file")
     func systemState() throws {
         let temp = try TempDir()
-        var cli = CLI(repository: temp.sub("unused"))
-        for name in ["HAVEN_REPOSITORY", "HAVEN_PASSWORD", "HAVEN_VAULT"] { cli.environment[name] = nil }
-        let pair = try ServedPair(in: temp, cli: cli)
-        cli.environment["HAVEN_AGENT"] = pair.agentAddress
-        cli.environment["HAVEN_AGENT_STATE"] = pair.agentState
-        let credentials = temp.sub("Production.VaultCredentials")
-        #expect(try cli.run(["vault", "credentials", "Production", "--data", pair.vaultData, "--out", credentials]).status == 0)
-        let registered = try pair.api("POST", "registration", [
-            "credentials": Data(try FileIO.readFile(credentials)).base64EncodedString(), "machineName": "web-01",
-            "passphrase": "the agent's passphrase, long enough",
-        ])
-        #expect(registered.status == 201, "\(registered.body)")
+        let (pair, cli) = try Self.served(in: temp)
+        try Self.register(pair, cli, in: temp)
         let none = try cli.run(["system-state"])
         #expect(none.status != 0 && none.stderr.contains("no recovery points"), "\(none.stderr)")
         let goal = try pair.api("PUT", "goal", [
