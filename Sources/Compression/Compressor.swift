@@ -9,8 +9,12 @@ public final class Compressor {
     public let codec: Codec
     public let level: Int
     private var zstd: OpaquePointer?
+    /// The zstd context's memory, sized once for the level's largest tables. A context that allocates for itself
+    /// frees its tables after many small inputs and allocates them again for the next large one; that fresh
+    /// memory cost a page fault per 4 KiB (the most faults of a backup), which a fixed workspace never pays.
+    private var zstdWorkspace = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     private var zlib: ZlibStream?
-    /// Compressed bytes land here first; only a result that is smaller than the input is copied out.
+    /// Where `compress(_:into:)` for arrays compresses first; only a result smaller than the input is copied out.
     private var scratch = UnsafeMutableRawBufferPointer(start: nil, count: 0)
 
     /// Throws `invalidLevel` for a level the codec does not have (zstd: negative "fast" levels up to 22; zlib: 0...9).
@@ -26,7 +30,11 @@ public final class Compressor {
             guard (Int(ZSTD_minCLevel())...Int(ZSTD_maxCLevel())).contains(level) else {
                 throw CompressionError(.invalidLevel, "zstd level \(level) is outside \(ZSTD_minCLevel())...\(ZSTD_maxCLevel()); Haven's default is 3")
             }
-            guard let context = ZSTD_createCCtx() else { throw CompressionError(.library, "cannot create a zstd context: out of memory") }
+            let size = ZSTD_estimateCCtxSize(Int32(level))
+            zstdWorkspace = .allocate(byteCount: size, alignment: 64)
+            guard let context = ZSTD_initStaticCCtx(zstdWorkspace.baseAddress, size) else {
+                throw CompressionError(.library, "cannot set up a zstd context in \(size) bytes")
+            }
             zstd = context
             let set = ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, Int32(level))
             guard ZSTD_isError(set) == 0 else { throw Self.zstdFailure("setting the level", set) }
@@ -48,7 +56,8 @@ public final class Compressor {
     }
 
     deinit {
-        ZSTD_freeCCtx(zstd)
+        // A static context lives in its workspace: freeing the workspace frees it.
+        zstdWorkspace.deallocate()
         scratch.deallocate()
     }
 
@@ -57,30 +66,34 @@ public final class Compressor {
     /// empty input always return false.
     public func compress(_ source: UnsafeRawBufferPointer, into output: inout [UInt8]) throws -> Bool {
         guard codec != .none, source.count > 1 else { return false }
-        // The output must beat the input by at least one byte, so the codec gets exactly that much room
-        // and gives up as soon as it would not fit, instead of finishing a useless result.
         let capacity = source.count - 1
         if scratch.count < capacity {
             scratch.deallocate()
             scratch = .allocate(byteCount: capacity, alignment: 16)
         }
-        let room = UnsafeMutableRawBufferPointer(rebasing: scratch[0..<capacity])
-        let length: Int?
+        guard let length = try compress(source, into: UnsafeMutableRawBufferPointer(rebasing: scratch[0..<capacity])) else {
+            return false
+        }
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<length]))
+        return true
+    }
+
+    /// Compresses `source` into `room` and returns the compressed length, or nil when the result would not fit
+    /// (a caller that wants only results smaller than the input gives `source.count - 1` bytes of room: the codec
+    /// then gives up as soon as it would not fit, instead of finishing a useless result). `.none` returns nil.
+    public func compress(_ source: UnsafeRawBufferPointer, into room: UnsafeMutableRawBufferPointer) throws -> Int? {
+        guard !room.isEmpty else { return nil }
         if let zstd {
-            length = try Self.compressZstd(zstd, source, into: room)
+            return try Self.compressZstd(zstd, source, into: room)
         } else if let zlib {
             zlib.reset()
             let progress = zlib.pump(source, into: room)
             if let failure = progress.failure {
                 throw CompressionError(.library, "zlib deflate failed with code \(failure): \(zlib.lastMessage)")
             }
-            length = progress.ended ? progress.produced : nil
-        } else {
-            length = nil
+            return progress.ended ? progress.produced : nil
         }
-        guard let length else { return false }
-        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: room[0..<length]))
-        return true
+        return nil
     }
 
     /// The compressed length, or nil when it does not fit in `room`.

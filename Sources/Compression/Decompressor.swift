@@ -23,19 +23,36 @@ public final class Decompressor {
         guard expectedSize >= 0 else {
             throw CompressionError(.invalidInput, "expected size \(expectedSize) is negative; the blob's header is damaged")
         }
-        switch codec {
-        case .none:
+        if codec == .none {
             guard source.count == expectedSize else { throw Self.mismatch(codec, expectedSize, "\(source.count)") }
             return Array(source)
-        case .zstd:
-            return try decompressZstd(source, expectedSize: expectedSize)
-        case .zlib:
-            return try decompressZlib(source, expectedSize: expectedSize)
+        }
+        try checkDeclaredSize(source, codec: codec, expectedSize: expectedSize)
+        return try [UInt8](unsafeUninitializedCapacity: expectedSize) { buffer, initialized in
+            try decompress(source, codec: codec, into: UnsafeMutableRawBufferPointer(buffer))
+            initialized = expectedSize
         }
     }
 
-    private func decompressZstd(_ source: UnsafeRawBufferPointer, expectedSize: Int) throws -> [UInt8] {
-        // The frame header states the content size; checking it first avoids allocating for a lie.
+    /// Decompresses data of `codec` into `output`, which it must fill exactly (else throws `sizeMismatch`;
+    /// damaged or trailing data throws `corruptInput`). For a caller that reuses one buffer for many blobs.
+    public func decompress(_ source: UnsafeRawBufferPointer, codec: Codec, into output: UnsafeMutableRawBufferPointer) throws {
+        let expectedSize = output.count
+        switch codec {
+        case .none:
+            guard source.count == expectedSize else { throw Self.mismatch(codec, expectedSize, "\(source.count)") }
+            if expectedSize > 0 { output.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: expectedSize) }
+        case .zstd:
+            try checkDeclaredSize(source, codec: codec, expectedSize: expectedSize)
+            try decompressZstd(source, into: output)
+        case .zlib:
+            try decompressZlib(source, into: output)
+        }
+    }
+
+    /// A zstd frame's header states the content size: checking it first refuses a lie before anything is allocated.
+    private func checkDeclaredSize(_ source: UnsafeRawBufferPointer, codec: Codec, expectedSize: Int) throws {
+        guard codec == .zstd else { return }
         let declared = ZSTD_getFrameContentSize(source.baseAddress, source.count)
         if declared == ZSTD_CONTENTSIZE_ERROR {
             throw CompressionError(.corruptInput, "the data is not a zstd frame (\(source.count) bytes); the blob is damaged or uses another codec")
@@ -43,42 +60,41 @@ public final class Decompressor {
         if declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != UInt64(expectedSize) {
             throw Self.mismatch(.zstd, expectedSize, "\(declared)")
         }
-        if zstd == nil { zstd = ZSTD_createDCtx() }
-        guard let context = zstd else { throw CompressionError(.library, "cannot create a zstd context: out of memory") }
-        return try [UInt8](unsafeUninitializedCapacity: expectedSize) { buffer, initialized in
-            let result = ZSTD_decompressDCtx(context, UnsafeMutableRawPointer(buffer.baseAddress) ?? emptyBufferAddress, expectedSize,
-                                             source.baseAddress, source.count)
-            if ZSTD_isError(result) != 0 {
-                if ZSTD_getErrorCode(result) == ZSTD_error_dstSize_tooSmall {
-                    throw Self.mismatch(.zstd, expectedSize, "more")
-                }
-                throw CompressionError(.corruptInput, "zstd data is damaged: \(String(cString: ZSTD_getErrorName(result)))")
-            }
-            guard result == expectedSize else { throw Self.mismatch(.zstd, expectedSize, "\(result)") }
-            initialized = result
-        }
     }
 
-    private func decompressZlib(_ source: UnsafeRawBufferPointer, expectedSize: Int) throws -> [UInt8] {
+    private func decompressZstd(_ source: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
+        if zstd == nil { zstd = ZSTD_createDCtx() }
+        guard let context = zstd else { throw CompressionError(.library, "cannot create a zstd context: out of memory") }
+        let expectedSize = output.count
+        let result = ZSTD_decompressDCtx(context, output.baseAddress ?? emptyBufferAddress, expectedSize,
+                                         source.baseAddress, source.count)
+        if ZSTD_isError(result) != 0 {
+            if ZSTD_getErrorCode(result) == ZSTD_error_dstSize_tooSmall {
+                throw Self.mismatch(.zstd, expectedSize, "more")
+            }
+            throw CompressionError(.corruptInput, "zstd data is damaged: \(String(cString: ZSTD_getErrorName(result)))")
+        }
+        guard result == expectedSize else { throw Self.mismatch(.zstd, expectedSize, "\(result)") }
+    }
+
+    private func decompressZlib(_ source: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws {
         if zlib == nil { zlib = try ZlibStream(.inflate, windowBits: 15) }
-        guard let zlib else { return [] }
+        guard let zlib else { return }
         zlib.reset()
-        return try [UInt8](unsafeUninitializedCapacity: expectedSize) { buffer, initialized in
-            let progress = zlib.pump(source, into: UnsafeMutableRawBufferPointer(buffer))
-            if progress.failure != nil {
-                throw CompressionError(.corruptInput, "zlib data is damaged: \(zlib.lastMessage)")
+        let expectedSize = output.count
+        let progress = zlib.pump(source, into: output)
+        if progress.failure != nil {
+            throw CompressionError(.corruptInput, "zlib data is damaged: \(zlib.lastMessage)")
+        }
+        guard progress.ended else {
+            if progress.produced == expectedSize && progress.consumed < source.count {
+                throw Self.mismatch(.zlib, expectedSize, "more")
             }
-            guard progress.ended else {
-                if progress.produced == expectedSize && progress.consumed < source.count {
-                    throw Self.mismatch(.zlib, expectedSize, "more")
-                }
-                throw CompressionError(.corruptInput, "zlib data ends early after \(progress.produced) of \(expectedSize) bytes; the blob is truncated")
-            }
-            guard progress.produced == expectedSize else { throw Self.mismatch(.zlib, expectedSize, "\(progress.produced)") }
-            guard progress.consumed == source.count else {
-                throw CompressionError(.corruptInput, "\(source.count - progress.consumed) bytes follow the end of the zlib stream; the blob is damaged")
-            }
-            initialized = expectedSize
+            throw CompressionError(.corruptInput, "zlib data ends early after \(progress.produced) of \(expectedSize) bytes; the blob is truncated")
+        }
+        guard progress.produced == expectedSize else { throw Self.mismatch(.zlib, expectedSize, "\(progress.produced)") }
+        guard progress.consumed == source.count else {
+            throw CompressionError(.corruptInput, "\(source.count - progress.consumed) bytes follow the end of the zlib stream; the blob is damaged")
         }
     }
 

@@ -26,58 +26,78 @@ public struct AES256GCM: Sendable {
     /// Appends ciphertext || tag (`plaintext.count + 16` bytes) to `output`.
     public func seal(_ plaintext: UnsafeRawBufferPointer, nonce: [UInt8], aad: UnsafeRawBufferPointer,
                      into output: inout [UInt8]) throws {
-        let context = try makeContext(nonce: nonce, encrypting: true)
-        defer { EVP_CIPHER_CTX_free(context) }
-        try feedAAD(aad, to: context, encrypting: true)
         let start = output.count
         // Copying the plaintext into place and encrypting in place (which GCM allows) is one memcpy,
         // cheaper than zero-filling the room first; the tag's room is filled after.
         output.reserveCapacity(start + plaintext.count + Self.tagByteCount)
         output.append(contentsOf: plaintext)
         output.append(contentsOf: Self.zeroTag)
-        let sealed: Bool = output.withUnsafeMutableBytes { buffer in
-            let out = buffer.baseAddress! + start
-            var finalLength: Int32 = 0
-            guard Self.update(context, out, UnsafeRawBufferPointer(start: out, count: plaintext.count), encrypting: true),
-                  EVP_EncryptFinal_ex(context, (out + plaintext.count).assumingMemoryBound(to: UInt8.self), &finalLength) == 1,
-                  EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_GET_TAG, Int32(Self.tagByteCount), out + plaintext.count) == 1
-            else { return false }
-            return true
-        }
-        guard sealed else {
+        do {
+            try output.withUnsafeMutableBytes { buffer in
+                try sealInPlace(UnsafeMutableRawBufferPointer(rebasing: buffer[start...]), nonce: nonce, aad: aad)
+            }
+        } catch {
             output.removeLast(output.count - start)
-            throw OpenSSL.failure("AES-256-GCM seal")
+            throw error
         }
+    }
+
+    /// Encrypts `buffer`'s first `buffer.count - 16` bytes in place and writes the tag into its last 16 bytes.
+    public func sealInPlace(_ buffer: UnsafeMutableRawBufferPointer, nonce: [UInt8], aad: UnsafeRawBufferPointer) throws {
+        guard buffer.count >= Self.tagByteCount else {
+            throw CryptoError(.invalidInput, "sealing in place needs 16 bytes of room for the tag, the buffer has \(buffer.count)")
+        }
+        let context = try makeContext(nonce: nonce, encrypting: true)
+        defer { EVP_CIPHER_CTX_free(context) }
+        try feedAAD(aad, to: context, encrypting: true)
+        let length = buffer.count - Self.tagByteCount
+        // An empty plaintext still has the tag's room, so the base address exists.
+        let out = buffer.baseAddress!
+        var finalLength: Int32 = 0
+        guard Self.update(context, out, UnsafeRawBufferPointer(start: out, count: length), encrypting: true),
+              EVP_EncryptFinal_ex(context, (out + length).assumingMemoryBound(to: UInt8.self), &finalLength) == 1,
+              EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_GET_TAG, Int32(Self.tagByteCount), out + length) == 1
+        else { throw OpenSSL.failure("AES-256-GCM seal") }
     }
 
     /// Returns the plaintext, or throws `authenticationFailed` for any tampering: wrong key,
     /// flipped bit, truncated input, wrong nonce or wrong additional data.
     public func open(_ ciphertextAndTag: UnsafeRawBufferPointer, nonce: [UInt8], aad: UnsafeRawBufferPointer) throws -> [UInt8] {
-        guard ciphertextAndTag.count >= Self.tagByteCount else {
-            throw CryptoError(.authenticationFailed, "the sealed data is \(ciphertextAndTag.count) bytes, shorter than its 16-byte tag; it is truncated")
+        guard ciphertextAndTag.count >= Self.tagByteCount else { throw Self.truncated(ciphertextAndTag.count) }
+        return try [UInt8](unsafeUninitializedCapacity: ciphertextAndTag.count - Self.tagByteCount) { buffer, initialized in
+            try open(ciphertextAndTag, nonce: nonce, aad: aad, into: UnsafeMutableRawBufferPointer(buffer))
+            initialized = buffer.count
+        }
+    }
+
+    /// Decrypts into `output`, which must hold exactly `ciphertextAndTag.count - 16` bytes, or throws
+    /// `authenticationFailed` for any tampering (and `output` then holds nothing usable).
+    public func open(_ ciphertextAndTag: UnsafeRawBufferPointer, nonce: [UInt8], aad: UnsafeRawBufferPointer,
+                     into output: UnsafeMutableRawBufferPointer) throws {
+        guard ciphertextAndTag.count >= Self.tagByteCount else { throw Self.truncated(ciphertextAndTag.count) }
+        let length = ciphertextAndTag.count - Self.tagByteCount
+        guard output.count == length else {
+            throw CryptoError(.invalidInput, "the output for \(length) bytes of plaintext has room for \(output.count)")
         }
         let context = try makeContext(nonce: nonce, encrypting: false)
         defer { EVP_CIPHER_CTX_free(context) }
         try feedAAD(aad, to: context, encrypting: false)
-        let length = ciphertextAndTag.count - Self.tagByteCount
         var tag = [UInt8](UnsafeRawBufferPointer(rebasing: ciphertextAndTag[length...]))
-        var authentic = false
-        let plaintext = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
-            // An empty buffer has no base address; `update` then runs no iterations, so nil is harmless.
-            let ciphertext = UnsafeRawBufferPointer(rebasing: ciphertextAndTag[..<length])
-            guard Self.update(context, UnsafeMutableRawPointer(buffer.baseAddress), ciphertext, encrypting: false),
-                  EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_SET_TAG, Int32(Self.tagByteCount), &tag) == 1
-            else { return }
-            var scratch = [UInt8](repeating: 0, count: 16)
-            var finalLength: Int32 = 0
-            authentic = EVP_DecryptFinal_ex(context, &scratch, &finalLength) == 1
-            initialized = authentic ? length : 0
-        }
+        var scratch = [UInt8](repeating: 0, count: 16)
+        var finalLength: Int32 = 0
+        // An empty output has no base address; `update` then runs no iterations, so nil is harmless.
+        let ciphertext = UnsafeRawBufferPointer(rebasing: ciphertextAndTag[..<length])
+        let authentic = Self.update(context, output.baseAddress, ciphertext, encrypting: false)
+            && EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_AEAD_SET_TAG, Int32(Self.tagByteCount), &tag) == 1
+            && EVP_DecryptFinal_ex(context, &scratch, &finalLength) == 1
         guard authentic else {
             ERR_clear_error()
             throw CryptoError(.authenticationFailed, "the sealed data failed authentication: it was altered or truncated, or the key, nonce or additional data differ from sealing")
         }
-        return plaintext
+    }
+
+    private static func truncated(_ count: Int) -> CryptoError {
+        CryptoError(.authenticationFailed, "the sealed data is \(count) bytes, shorter than its 16-byte tag; it is truncated")
     }
 
     private func makeContext(nonce: [UInt8], encrypting: Bool) throws -> OpaquePointer {

@@ -70,6 +70,11 @@ extension FilesystemStore {
                 message: "refused to store \(key): its content hashes to \(actual); "
                     + "the data was damaged on the way or named wrongly, and nothing was stored")
         }
+        try publish(file, as: key)
+    }
+
+    /// Links a durable staged file into place as the content-addressed object `key` (the caller removes the file).
+    private func publish(_ file: String, as key: ObjectKey) throws(ObjectStoreError) {
         let path = path(for: key)
         do throws(SystemError) {
             try FileIO.link(file, to: path)
@@ -82,6 +87,24 @@ extension FilesystemStore {
             throw storeError(error, key: key, doing: "write")
         }
         try syncDirectory(of: path, key: key)
+    }
+
+    /// Takes a file staged in `stagingDirectory` as it is, naming it while it is read once to be hashed; anything
+    /// else goes through the protocol's default, which reads it into memory.
+    public func put(_ kind: ObjectKind, namingFileAt file: String) throws(ObjectStoreError) -> String {
+        guard FileIO.parentDirectory(of: file) == temporaryDirectory else {
+            do { return try readAndPut(kind, namingFileAt: file) } catch let error as ObjectStoreError { throw error } catch {
+                throw ObjectStoreError(.io, message: "cannot store the file \(file): \(error)")
+            }
+        }
+        defer { unlink(file) }
+        try ObjectKey.requireContentAddressed(kind, forFileAt: file)
+        let name: String
+        do throws(SystemError) { name = try Self.hashAndSync(file) } catch {
+            throw ObjectStoreError(.io, message: "cannot store the file \(file) as a \(kind.rawValue) object: \(error)")
+        }
+        try publish(file, as: ObjectKey(kind, name))
+        return name
     }
 
     /// The lowercase hex SHA-256 of a file, read in 1 MiB pieces, after making it durable.

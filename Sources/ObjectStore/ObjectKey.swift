@@ -27,6 +27,16 @@ public struct ObjectKey: Hashable, Sendable, CustomStringConvertible {
         return utf8.count == 64 && utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
+    /// Throws `invalidName` unless objects of `kind` are named by their content (so a store can name a file itself).
+    static func requireContentAddressed(_ kind: ObjectKind, forFileAt path: String) throws(ObjectStoreError) {
+        guard kind.isContentAddressed else {
+            throw ObjectStoreError(
+                .invalidName,
+                message: "a \(kind.rawValue) object is not named by its content, so the file \(path) cannot be stored under "
+                    + "its hash; store it under its own name with put(_:fileAt:)")
+        }
+    }
+
     /// "kind/name", e.g. "data/4f2a…"; the full name, so messages can be matched to files.
     public var description: String { "\(kind.rawValue)/\(name)" }
 }

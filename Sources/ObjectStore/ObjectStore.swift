@@ -9,6 +9,7 @@
 /// - `get` does not re-hash what it returns; verifying stored content is the job of a check that
 ///   re-hashes, so a flipped bit on disk is found there, not on every read.
 /// - Every failure is an `ObjectStoreError`.
+import Crypto
 import FileIO
 #if canImport(Glibc)
 import Glibc
@@ -44,6 +45,11 @@ public protocol ObjectStore: Sendable {
     /// Stores the content of a local file under `key`, with the same rules as `put(_:_:)`. The file is removed
     /// whether the put succeeds or not.
     func put(_ key: ObjectKey, fileAt path: String) throws
+    /// Stores a local file as an object of the content-addressed `kind`, named by the SHA-256 of its content, which
+    /// the store computes as it takes the file, and returns that name: one pass over the bytes, where a writer that
+    /// named the file itself and a store that verifies the name make two. The same rules as `put(_:fileAt:)`; a
+    /// kind that is not content-addressed is refused with `invalidName`. The file is removed in every case.
+    func put(_ kind: ObjectKind, namingFileAt path: String) throws -> String
     /// How many uploads a writer should run at once: 1 for a local disk, more where each put waits on a network.
     var parallelUploads: Int { get }
     /// Opens an object for many ranged reads (a restore reading blob after blob of one pack), so the store
@@ -84,5 +90,22 @@ extension ObjectStore {
             throw ObjectStoreError(.io, key: key, message: "cannot read the staged file \(path) for \(key): \(error)")
         }
         try put(key, bytes)
+    }
+
+    public func put(_ kind: ObjectKind, namingFileAt path: String) throws -> String {
+        try readAndPut(kind, namingFileAt: path)
+    }
+
+    /// Reads the file, names it by its hash and stores its bytes: for stores that cannot take a file as it is.
+    public func readAndPut(_ kind: ObjectKind, namingFileAt path: String) throws -> String {
+        defer { _ = path.withCString { unlink($0) } }
+        try ObjectKey.requireContentAddressed(kind, forFileAt: path)
+        let bytes: [UInt8]
+        do { bytes = try FileIO.readFile(path) } catch {
+            throw ObjectStoreError(.io, key: nil, message: "cannot read the staged file \(path) for a \(kind) object: \(error)")
+        }
+        let name = Hex.encode(SHA256.hash(bytes))
+        try put(ObjectKey(kind, name), bytes)
+        return name
     }
 }

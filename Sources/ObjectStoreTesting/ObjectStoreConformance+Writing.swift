@@ -1,3 +1,4 @@
+import Foundation
 import ObjectStore
 
 /// Conformance checks about the write rules: write-once, content addressing, names, deletion.
@@ -70,5 +71,32 @@ extension ObjectStoreConformance {
             let key = try key(kind, for: Self.bytes(count: 10, seed: 60))
             try expectError(.notFound, "delete of missing \(key)") { try store.delete(key) }
         }
+    }
+
+    func checkNamingFiles(_ store: any ObjectStore) throws {
+        // Staged where the store takes files as they are, if it has such a place; elsewhere it must read them.
+        let directory = store.stagingDirectory ?? NSTemporaryDirectory()
+        for (index, kind) in ObjectKind.allCases.filter(\.isContentAddressed).enumerated() {
+            for count in [0, 1, 70_000] {
+                let bytes = Self.bytes(count: count, seed: 80 + UInt64(index))
+                let file = try stage(bytes, in: directory)
+                let name = try store.put(kind, namingFileAt: file)
+                try expect(name == hasher(bytes), "a staged \(count)-byte file was named \(name), not by its content's hash")
+                try expect(try store.get(ObjectKey(kind, name)) == bytes, "the \(kind.rawValue) object named from a file reads back differently")
+                try expect(!FileManager.default.fileExists(atPath: file), "the staged file \(file) was left behind")
+            }
+        }
+        for kind in ObjectKind.allCases where !kind.isContentAddressed {
+            let file = try stage(Self.bytes(count: 10, seed: 90), in: directory)
+            try expectError(.invalidName, "naming a \(kind.rawValue) object by its content") { try store.put(kind, namingFileAt: file) }
+            try expect(!FileManager.default.fileExists(atPath: file), "the refused staged file \(file) was left behind")
+            try expectListing(store, kind, [:])
+        }
+    }
+
+    private func stage(_ bytes: [UInt8], in directory: String) throws -> String {
+        let file = (directory as NSString).appendingPathComponent("conformance-\(UInt64.random(in: 0...UInt64.max))")
+        try expect(FileManager.default.createFile(atPath: file, contents: Data(bytes)), "cannot stage a file in \(directory)")
+        return file
     }
 }

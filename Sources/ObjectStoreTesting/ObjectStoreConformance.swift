@@ -19,6 +19,7 @@ public struct ObjectStoreConformance {
         case deleteMissing = "deleting a missing object reports notFound"
         case concurrentSamePut = "8 threads putting the same object all succeed"
         case concurrentDifferentPuts = "8 threads putting different objects all succeed"
+        case namingFiles = "a staged file is stored under the hash of its content and removed; one not content-addressed is refused"
 
         public var description: String { rawValue }
     }
@@ -68,6 +69,7 @@ public struct ObjectStoreConformance {
         case .deleteMissing: checkDeleteMissing
         case .concurrentSamePut: checkConcurrentSamePut
         case .concurrentDifferentPuts: checkConcurrentDifferentPuts
+        case .namingFiles: checkNamingFiles
         }
     }
 }

@@ -12,8 +12,10 @@ public final class BlobWriter {
     private let compressor: Compressor?
     private let hasher: HMACSHA256
     private let pack: PackBuilder
-    private var payload: [UInt8] = []
-    private var envelope: [UInt8] = []
+    /// Reused for every blob: the envelope being made, and the payload and plaintext it reads back as.
+    private let envelope = ScratchBuffer()
+    private let readBackPayload = ScratchBuffer()
+    private let readBackPlaintext = ScratchBuffer()
 
     init(parent: RepositoryWriter) throws {
         self.parent = parent
@@ -59,33 +61,21 @@ public final class BlobWriter {
     }
 
     private func append(_ plaintext: UnsafeRawBufferPointer, id: BlobID, type: BlobType) throws {
-        payload.removeAll(keepingCapacity: true)
-        payload.append(Codec.none.rawValue)
-        if let compressor, try compressor.compress(plaintext, into: &payload) {
-            payload[0] = compressor.codec.rawValue
-        } else {
-            payload.append(contentsOf: plaintext)
-        }
-        envelope.removeAll(keepingCapacity: true)
-        try payload.withUnsafeBytes { try sealer.seal($0, into: &envelope) }
-        try verify(plaintext: plaintext, id: id)
-        try envelope.withUnsafeBytes { try pack.append($0, type: type, id: id, rawLength: plaintext.count) }
-        // Most blobs are small; keep the scratch space small too after a large one.
-        if payload.capacity > Self.scratchLimit { payload = [] }
-        if envelope.capacity > Self.scratchLimit { envelope = [] }
+        let sealed = try sealer.sealBlob(plaintext, compressor: compressor, in: envelope)
+        try verify(sealed, plaintext: plaintext, id: id)
+        try pack.append(sealed, type: type, id: id, rawLength: plaintext.count)
+        envelope.trim()
+        readBackPayload.trim()
+        readBackPlaintext.trim()
     }
-
-    static let scratchLimit = 1 << 20
 
     /// Decrypts and expands what was just sealed and compares it with the plaintext it was made from:
     /// a blob never leaves the process unless it reads back as exactly what was given (and so has its id).
-    private func verify(plaintext: UnsafeRawBufferPointer, id: BlobID) throws {
-        let readBack = try envelope.withUnsafeBytes { raw in
-            try opener.openBlob(raw, expectedSize: plaintext.count, what: "the blob just written")
-        }
-        let same = readBack.withUnsafeBytes { back in
-            back.count == plaintext.count && (plaintext.count == 0 || memcmp(back.baseAddress!, plaintext.baseAddress!, plaintext.count) == 0)
-        }
+    private func verify(_ sealed: UnsafeRawBufferPointer, plaintext: UnsafeRawBufferPointer, id: BlobID) throws {
+        let readBack = try opener.openBlob(sealed, expectedSize: plaintext.count, payload: readBackPayload,
+                                           plaintext: readBackPlaintext, what: "the blob just written")
+        let same = readBack.count == plaintext.count
+            && (plaintext.count == 0 || memcmp(readBack.baseAddress!, plaintext.baseAddress!, plaintext.count) == 0)
         guard same else {
             throw RepositoryError(.corrupt, "blob \(id) did not read back as written after encryption (memory or CPU fault?); nothing was stored")
         }
@@ -95,6 +85,6 @@ public final class BlobWriter {
     public func flush() throws {
         guard !pack.isEmpty else { return }
         let finished = try pack.finish(sealer: sealer)
-        try parent.store(packFile: finished.path, name: finished.name, entries: finished.entries, size: finished.size)
+        try parent.store(packFile: finished.path, entries: finished.entries, size: finished.size)
     }
 }

@@ -23,17 +23,46 @@ public final class EnvelopeSealer {
 
     /// Appends the envelope of `payload` (codec byte included) to `output`.
     func seal(_ payload: UnsafeRawBufferPointer, into output: inout [UInt8]) throws {
-        precondition(counter < 1 << 32, "an envelope session must not seal more than 2^32 payloads")
         var header = [UInt8](repeating: 0, count: EnvelopeSealer.headerLength)
-        header[0] = EnvelopeSealer.version
-        header.replaceSubrange(1..<17, with: sessionID)
-        withUnsafeBytes(of: counter.littleEndian) { header.replaceSubrange(17..<25, with: $0) }
-        let nonce = [0, 0, 0, 0] + header[17..<25]
-        counter += 1
+        let nonce = header.withUnsafeMutableBytes { nextHeader(into: $0) }
         output.append(contentsOf: header)
         try header.withUnsafeBytes { aad in
-            try cipher.seal(payload, nonce: Array(nonce), aad: aad, into: &output)
+            try cipher.seal(payload, nonce: nonce, aad: aad, into: &output)
         }
+    }
+
+    /// Seals a blob in `buffer` without copying it through other memory: header, codec byte, the plaintext
+    /// compressed straight into place (or copied raw when compressing does not make it smaller), encrypted in
+    /// place, tag. Returns the envelope, valid until `buffer` is used again.
+    func sealBlob(_ plaintext: UnsafeRawBufferPointer, compressor: Compressor?, in buffer: ScratchBuffer) throws -> UnsafeRawBufferPointer {
+        let bodyStart = Self.headerLength + 1
+        let room = buffer.room(bodyStart + plaintext.count + Self.tagLength)
+        var codec = Codec.none
+        var bodyLength = plaintext.count
+        // Compressed output must beat the input by a byte, so the codec gets exactly that much room.
+        if let compressor, plaintext.count > 1,
+           let length = try compressor.compress(plaintext, into: UnsafeMutableRawBufferPointer(rebasing: room[bodyStart..<bodyStart + plaintext.count - 1])) {
+            codec = compressor.codec
+            bodyLength = length
+        } else if !plaintext.isEmpty {
+            (room.baseAddress! + bodyStart).copyMemory(from: plaintext.baseAddress!, byteCount: plaintext.count)
+        }
+        room[Self.headerLength] = codec.rawValue
+        let total = bodyStart + bodyLength + Self.tagLength
+        let nonce = nextHeader(into: UnsafeMutableRawBufferPointer(rebasing: room[0..<Self.headerLength]))
+        try cipher.sealInPlace(UnsafeMutableRawBufferPointer(rebasing: room[Self.headerLength..<total]), nonce: nonce,
+                               aad: UnsafeRawBufferPointer(rebasing: room[0..<Self.headerLength]))
+        return UnsafeRawBufferPointer(rebasing: room[0..<total])
+    }
+
+    /// Writes the next envelope's header (version, session id, counter) into `header`'s 25 bytes; returns its nonce.
+    private func nextHeader(into header: UnsafeMutableRawBufferPointer) -> [UInt8] {
+        precondition(counter < 1 << 32, "an envelope session must not seal more than 2^32 payloads")
+        header[0] = EnvelopeSealer.version
+        sessionID.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: header[1..<17]).copyMemory(from: $0) }
+        withUnsafeBytes(of: counter.littleEndian) { UnsafeMutableRawBufferPointer(rebasing: header[17..<25]).copyMemory(from: $0) }
+        counter += 1
+        return [0, 0, 0, 0] + header[17..<25]
     }
 
 }
@@ -52,9 +81,56 @@ public final class EnvelopeOpener {
 
     /// The payload (codec byte first) of an envelope, or an error naming `what` if it was tampered with.
     func open(_ envelope: UnsafeRawBufferPointer, what: @autoclosure () -> String) throws -> [UInt8] {
+        try check(envelope, what: what())
+        return try [UInt8](unsafeUninitializedCapacity: envelope.count - EnvelopeSealer.overhead) { buffer, initialized in
+            try open(envelope, into: UnsafeMutableRawBufferPointer(buffer), what: what())
+            initialized = buffer.count
+        }
+    }
+
+    /// Opens a blob envelope and expands its payload to exactly `expectedSize` bytes.
+    func openBlob(_ envelope: UnsafeRawBufferPointer, expectedSize: Int, what: @autoclosure () -> String) throws -> [UInt8] {
+        let payload = try open(envelope, what: what())
+        guard let codecByte = payload.first else { throw RepositoryError(.corrupt, "\(what()) has an empty payload") }
+        return try expand(payload[1...], codecByte: codecByte, expectedSize: expectedSize, what: what())
+    }
+
+    /// Opens a blob envelope into reused memory: the payload is decrypted into `payload` and expanded into
+    /// `plaintext` (a raw blob is not copied again). Returns the plaintext, valid until either buffer is used again.
+    func openBlob(_ envelope: UnsafeRawBufferPointer, expectedSize: Int, payload: ScratchBuffer, plaintext: ScratchBuffer,
+                  what: @autoclosure () -> String) throws -> UnsafeRawBufferPointer {
+        try check(envelope, what: what())
+        let opened = payload.room(envelope.count - EnvelopeSealer.overhead)
+        try open(envelope, into: opened, what: what())
+        guard let codecByte = opened.first else { throw RepositoryError(.corrupt, "\(what()) has an empty payload") }
+        guard let codec = Codec(rawValue: codecByte) else {
+            throw RepositoryError(.corrupt, "\(what()) names an unknown compression codec")
+        }
+        let body = UnsafeRawBufferPointer(rebasing: opened[1...])
+        if codec == .none {
+            guard body.count == expectedSize else {
+                throw RepositoryError(.corrupt, "\(what()) has \(body.count) bytes where \(expectedSize) were recorded")
+            }
+            return body
+        }
+        let expanded = plaintext.room(expectedSize)
+        do {
+            try decompressor.decompress(body, codec: codec, into: expanded)
+        } catch {
+            throw RepositoryError(.corrupt, "\(what()) does not decompress to its recorded size: \(error)")
+        }
+        return UnsafeRawBufferPointer(expanded)
+    }
+
+    private func check(_ envelope: UnsafeRawBufferPointer, what: @autoclosure () -> String) throws {
         guard envelope.count >= EnvelopeSealer.overhead, envelope[0] == EnvelopeSealer.version else {
             throw RepositoryError(.corrupt, "\(what()) is not a valid envelope (too short or unknown version)")
         }
+    }
+
+    /// Decrypts a checked envelope's payload into `output` (exactly its length).
+    private func open(_ envelope: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer,
+                      what: @autoclosure () -> String) throws {
         let sessionID = Array(envelope[1..<17])
         let cipher: AES256GCM
         if let cached = ciphers[sessionID] {
@@ -67,19 +143,12 @@ public final class EnvelopeOpener {
         }
         let nonce = [0, 0, 0, 0] + Array(envelope[17..<25])
         do {
-            return try cipher.open(
+            try cipher.open(
                 UnsafeRawBufferPointer(rebasing: envelope[EnvelopeSealer.headerLength...]), nonce: nonce,
-                aad: UnsafeRawBufferPointer(rebasing: envelope[0..<EnvelopeSealer.headerLength]))
+                aad: UnsafeRawBufferPointer(rebasing: envelope[0..<EnvelopeSealer.headerLength]), into: output)
         } catch {
             throw RepositoryError(.corrupt, "\(what()) failed authentication: it was modified or damaged")
         }
-    }
-
-    /// Opens a blob envelope and expands its payload to exactly `expectedSize` bytes.
-    func openBlob(_ envelope: UnsafeRawBufferPointer, expectedSize: Int, what: @autoclosure () -> String) throws -> [UInt8] {
-        let payload = try open(envelope, what: what())
-        guard let codecByte = payload.first else { throw RepositoryError(.corrupt, "\(what()) has an empty payload") }
-        return try expand(payload[1...], codecByte: codecByte, expectedSize: expectedSize, what: what())
     }
 
     /// Opens an object envelope (config, index, recovery point, pack header): its payload carries the plaintext length.

@@ -66,14 +66,13 @@ enum PackHeader {
     }
 }
 
-/// Writes envelopes into one pack file in a staging directory until it is full, hashing as it goes,
-/// so a pack in progress costs no memory. One per writer thread.
+/// Writes envelopes into one pack file in a staging directory until it is full, so a pack in progress costs no
+/// memory. The store names the finished file by its hash as it takes it. One per writer thread.
 final class PackBuilder {
     let targetSize: Int
     let directory: String
     private var fd: Int32 = -1
     private var path = ""
-    private let hasher = SHA256Hasher()
     private(set) var count = 0
     private(set) var entries: [PackEntry] = []
 
@@ -103,19 +102,18 @@ final class PackBuilder {
             let advice = error.isNoSpace ? "; the disk holding \(directory) is full" : ""
             throw RepositoryError(.storage, "cannot write a pack in progress: \(error)\(advice)")
         }
-        hasher.update(bytes)
         count += bytes.count
     }
 
-    /// Appends the sealed header and trailer, closes the file, and hands it over (path, id, entries, size);
+    /// Appends the sealed header and trailer, closes the file, and hands it over (path, entries, size);
     /// the builder is empty again afterwards.
-    func finish(sealer: EnvelopeSealer) throws -> (path: String, name: String, entries: [PackEntry], size: Int) {
+    func finish(sealer: EnvelopeSealer) throws -> (path: String, entries: [PackEntry], size: Int) {
         let header = try sealer.sealObject(PackHeader.encode(entries), compressor: nil)
         try header.withUnsafeBytes { try write($0) }
         try withUnsafeBytes(of: UInt32(header.count).littleEndian) { try write($0) }
         let closed = close(fd)
         fd = -1
-        let finished = (path: path, name: Hex.encode(hasher.finalize()), entries: entries, size: count)
+        let finished = (path: path, entries: entries, size: count)
         path = ""
         entries = []
         count = 0
@@ -132,7 +130,6 @@ final class PackBuilder {
         close(fd)
         unlink(path)
         fd = -1
-        _ = hasher.finalize()
         entries = []
         count = 0
     }

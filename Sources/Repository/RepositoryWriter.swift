@@ -51,9 +51,9 @@ public final class RepositoryWriter: Sendable {
     /// makes its blobs visible in the index and writes an index object every few packs. An index names only packs
     /// already stored, whatever order the uploads finish in. Throws the first upload failure, if one happened.
     /// The caller goes on filling its next pack meanwhile; a bounded number of packs wait.
-    func store(packFile path: String, name: String, entries: [PackEntry], size: Int) throws {
+    func store(packFile path: String, entries: [PackEntry], size: Int) throws {
         try uploader.submit(orElse: { _ = unlink(path) }) { [self] in
-            try repository.storeCall("store pack \(name.prefix(16))") { try repository.store.put(ObjectKey(.data, name), fileAt: path) }
+            let name = try repository.storeCall("store a pack of \(entries.count) blobs") { try repository.store.put(.data, namingFileAt: path) }
             repository.index.add(pack: name, entries: entries)
             let batch: [(pack: String, entries: [PackEntry])]? = state.withLock { state in
                 state.statistics.packsStored += 1

@@ -48,6 +48,10 @@ public final class SeedingStore: RecoveryPointCommitting, @unchecked Sendable {
         try Self.isSeeded(key.kind) ? seed.put(key, fileAt: path) : vault.put(key, fileAt: path)
     }
 
+    public func put(_ kind: ObjectKind, namingFileAt path: String) throws -> String {
+        try Self.isSeeded(kind) ? seed.put(kind, namingFileAt: path) : vault.put(kind, namingFileAt: path)
+    }
+
     public var stagingDirectory: String? { seed.stagingDirectory }
 
     public var parallelUploads: Int { 1 }
