@@ -10,6 +10,9 @@ public final class BlobReader {
     /// Packs held open for ranged reads, most recently used last.
     private var openPacks: [(name: String, reader: any ObjectReader)] = []
     static let openPackLimit = 8
+    /// Reused by `withBlob` for a blob's decrypted payload and its plaintext.
+    private let payload = ScratchBuffer()
+    private let plaintext = ScratchBuffer()
 
     init(repository: Repository) {
         self.repository = repository
@@ -18,6 +21,27 @@ public final class BlobReader {
 
     /// The plaintext of a blob, verified against its id.
     public func load(_ id: BlobID) throws -> [UInt8] {
+        let (envelope, location) = try fetch(id)
+        return try open(envelope, id: id, location: location)
+    }
+
+    /// Calls `body` with the plaintext of a blob, verified against its id, in memory this reader reuses for every
+    /// blob (valid only during the call): a restore writing blob after blob allocates nothing per blob.
+    public func withBlob<R>(_ id: BlobID, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        let (envelope, location) = try fetch(id)
+        let what = "blob \(id) in pack \(location.pack.prefix(16))"
+        let opened = try envelope.withUnsafeBytes { raw in
+            try opener.openBlob(raw, expectedSize: Int(location.rawLength), payload: payload, plaintext: plaintext, what: what)
+        }
+        try verify(opened, id: id, location: location)
+        defer {
+            payload.trim()
+            plaintext.trim()
+        }
+        return try body(opened)
+    }
+
+    private func fetch(_ id: BlobID) throws -> ([UInt8], BlobLocation) {
         guard let location = repository.index.location(of: id) else {
             throw RepositoryError(.missing, "blob \(id) is not in the index; run `haven check`")
         }
@@ -26,7 +50,7 @@ public final class BlobReader {
         let envelope = try repository.storeCall("read pack \(location.pack.prefix(16))") {
             try reader(for: location.pack, key: key).read(range)
         }
-        return try open(envelope, id: id, location: location)
+        return (envelope, location)
     }
 
     private func reader(for pack: String, key: ObjectKey) throws -> any ObjectReader {
@@ -46,11 +70,14 @@ public final class BlobReader {
         let plaintext = try envelope.withUnsafeBytes { raw in
             try opener.openBlob(raw, expectedSize: Int(location.rawLength), what: "blob \(id) in pack \(location.pack.prefix(16))")
         }
-        let actual = plaintext.withUnsafeBytes { repository.idHasher.authenticate($0) }
-        guard let actualID = BlobID(bytes: actual), actualID == id else {
+        try plaintext.withUnsafeBytes { try verify($0, id: id, location: location) }
+        return plaintext
+    }
+
+    private func verify(_ plaintext: UnsafeRawBufferPointer, id: BlobID, location: BlobLocation) throws {
+        guard let actualID = BlobID(bytes: repository.idHasher.authenticate(plaintext)), actualID == id else {
             throw RepositoryError(.corrupt, "blob \(id) in pack \(location.pack.prefix(16)) does not match its id")
         }
-        return plaintext
     }
 
     public func loadTree(_ id: BlobID) throws -> Tree {

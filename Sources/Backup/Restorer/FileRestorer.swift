@@ -112,25 +112,23 @@ final class FileRestorer: PoolWorker {
         var current = ranges.next()
         var position = current?.lowerBound ?? 0
         for id in node.content {
-            let data = try reader.load(id)
-            var offset = 0
-            while offset < data.count {
-                guard let range = current else {
-                    throw RepositoryError(.corrupt, "the recovery point holds more data than the file's size \(node.size)")
-                }
-                let room = Int(range.upperBound - position)
-                let count = min(room, data.count - offset)
-                try data.withUnsafeBytes { raw in
-                    try Self.pwriteAll(fd: fd, UnsafeRawBufferPointer(rebasing: raw[offset..<offset + count]),
-                                       at: position, path: job)
-                }
-                offset += count
-                position += UInt64(count)
-                job.written += UInt64(count)
-                progress?.wrote(bytes: count)
-                if position == range.upperBound {
-                    current = ranges.next()
-                    position = current?.lowerBound ?? position
+            try reader.withBlob(id) { data in
+                var offset = 0
+                while offset < data.count {
+                    guard let range = current else {
+                        throw RepositoryError(.corrupt, "the recovery point holds more data than the file's size \(node.size)")
+                    }
+                    let room = Int(range.upperBound - position)
+                    let count = min(room, data.count - offset)
+                    try Self.pwriteAll(fd: fd, UnsafeRawBufferPointer(rebasing: data[offset..<offset + count]), at: position, path: job)
+                    offset += count
+                    position += UInt64(count)
+                    job.written += UInt64(count)
+                    progress?.wrote(bytes: count)
+                    if position == range.upperBound {
+                        current = ranges.next()
+                        position = current?.lowerBound ?? position
+                    }
                 }
             }
         }
