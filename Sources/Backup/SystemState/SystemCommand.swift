@@ -41,40 +41,23 @@ struct SystemCommand {
         } catch {
             return Outcome(status: .failed, message: "cannot create the output file: \(error)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(arguments.dropFirst())
-        process.environment = ["PATH": searchPath.joined(separator: ":"), "LC_ALL": "C", "LANG": "C", "SYSTEMD_PAGER": "",
-                               "SYSTEMD_COLORS": "0"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch {
-            return Outcome(status: .failed, message: "could not start \(executable): \(error)")
+        var child = ChildProcess(executable: executable, arguments: Array(arguments.dropFirst()),
+                                 environment: ["PATH": searchPath.joined(separator: ":"), "LC_ALL": "C", "LANG": "C",
+                                               "SYSTEMD_PAGER": "", "SYSTEMD_COLORS": "0"],
+                                 standardOutput: .file(output), standardError: .file(errors), timeout: timeout)
+        let limit = outputLimit
+        child.stopWhen = { (try? FileIO.fileSize(outputPath)) ?? 0 > limit ? "wrote more than \(limit) bytes and was stopped" : nil }
+        let result = child.run()
+        if let failure = result.startFailure {
+            return Outcome(status: .failed, message: failure)
         }
-        let deadline = Date().addingTimeInterval(timeout)
-        var stopped: String?
-        while process.isRunning {
-            if Date() >= deadline {
-                stopped = "did not finish within \(Int(timeout)) seconds and was stopped"
-            } else if (try? FileIO.fileSize(outputPath)) ?? 0 > outputLimit {
-                stopped = "wrote more than \(outputLimit) bytes and was stopped"
-            }
-            if stopped != nil {
-                if kill(-process.processIdentifier, SIGKILL) != 0 { kill(process.processIdentifier, SIGKILL) }
-                break
-            }
-            usleep(10_000)
-        }
-        process.waitUntilExit()
         let standardError = Self.tail(errorPath)
-        if let stopped {
+        if let stopped = result.stopReason {
             return Outcome(status: .failed, message: "\(tool) \(stopped)", standardError: standardError)
         }
-        guard process.terminationReason == .exit else {
-            return Outcome(status: .failed, message: "\(tool) was killed by signal \(process.terminationStatus)", standardError: standardError)
+        guard let status = result.exitStatus else {
+            return Outcome(status: .failed, message: "\(tool) was killed by signal \(result.signal ?? 0)", standardError: standardError)
         }
-        let status = process.terminationStatus
         if status == 0 { return Outcome(status: .ok, exitStatus: 0, message: standardError.isEmpty ? nil : standardError, standardError: standardError) }
         return Outcome(status: .failed, exitStatus: status,
                        message: standardError.isEmpty ? "\(tool) exited with status \(status)" : standardError, standardError: standardError)
