@@ -83,10 +83,12 @@ public final class ChangeJournal: @unchecked Sendable {
     }
 
     /// Records every change queued so far and returns where the journal stands: what a backup starting now marks.
+    /// The watcher's ignore marks go in the same step, under the lock (see `FanotifyWatcher.pollForMark`): a poll
+    /// between the two would mark a directory at this sequence and hide its next change from the next backup.
     public func mark() -> (id: String?, sequence: Int64) {
-        pollOnce(timeout: 0)
         lock.lock()
         defer { lock.unlock() }
+        recordLocked(timeout: 0, forMark: true)
         return (id, sequence)
     }
 
@@ -122,8 +124,12 @@ public final class ChangeJournal: @unchecked Sendable {
     private func pollOnce(timeout: Int32) {
         lock.lock()
         defer { lock.unlock() }
+        recordLocked(timeout: timeout, forMark: false)
+    }
+
+    private func recordLocked(timeout: Int32, forMark: Bool) {
         guard let watcher, let id else { return }
-        let changes = watcher.poll(timeoutMilliseconds: timeout)
+        let changes = forMark ? watcher.pollForMark(timeoutMilliseconds: timeout) : watcher.poll(timeoutMilliseconds: timeout)
         let directories = changes.directories.filter { directory in
             !ignored.contains { FanotifyWatcher.isWithin(directory, $0) }
         }
