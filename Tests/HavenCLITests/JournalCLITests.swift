@@ -70,4 +70,29 @@ struct JournalCLITests {
         let (again, _, changedAgain) = try Self.backup(cli, journal, source)
         #expect(again == "optimized" && changedAgain == 1)
     }
+
+    @Test("a folder the watcher already recorded keeps being backed up: the backup's hand-over removes the watcher's ignore marks")
+    func recordedFolderChangesAgain() throws {
+        let temp = try TempDir()
+        let source = temp.sub("source"), journal = temp.sub("journal")
+        try makeTree(at: source, files: 20)
+        let cli = CLI(repository: temp.sub("repo"))
+        #expect(try cli.run(["repo", "init"]).status == 0)
+        let watcher = try Self.watch(journal, source)
+        defer { Self.stop(watcher) }
+        #expect(try Self.backup(cli, journal, source).0 == "unoptimized")
+
+        // Recorded by the watcher (backup waits half a second), then changed again: that event is dropped.
+        try FileIO.writeFileAtomically(source + "/dir-3/file-3.txt", Array("changed".utf8), durable: false)
+        usleep(500_000)
+        try FileIO.writeFileAtomically(source + "/dir-3/file-3.txt", Array("changed again".utf8), durable: false)
+        let (mode, reason, changed) = try Self.backup(cli, journal, source)
+        #expect(mode == "optimized" && changed == 1, "\(mode) \(reason ?? "") \(changed)")
+
+        for round in 1...2 {
+            try FileIO.writeFileAtomically(source + "/dir-3/file-3.txt", Array("changed after backup \(round)".utf8), durable: false)
+            let (next, why, found) = try Self.backup(cli, journal, source)
+            #expect(next == "optimized" && found == 1, "round \(round): \(next) \(why ?? "") \(found)")
+        }
+    }
 }
