@@ -84,7 +84,7 @@ for run in $(seq 1 "$RUNS"); do
 	for _ in $(seq 1 60); do sleep 0.5; now=$(cpu_of "$WATCHER"); [[ $now == "$last" ]] && break; last=$now; done
 	after=$(cpu_of "$WATCHER")
 	peak=$(awk '/VmHWM/ { print $2 }' "/proc/$WATCHER/status")
-	lines=$(cat "$WORK/journal/changes" "$WORK/journal/changes.taken" 2>/dev/null | wc -l)
+	lines=$({ cat "$WORK/journal/changes" "$WORK/journal/changes.taken" 2>/dev/null || true; } | wc -l)
 	[[ $MARK_EVERY != 0 ]] && say "hand-overs: $(cat "$WORK/journal/handed-over" 2>/dev/null || echo 0)"
 	kill "$WATCHER"; wait "$WATCHER" 2>/dev/null || true; WATCHER=""
 	echo "$run $wall0 $user0 $sys0 $wall1 $user1 $sys1 $before $after $peak $lines" >>"$RESULTS"
