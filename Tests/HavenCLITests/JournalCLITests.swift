@@ -35,13 +35,20 @@ struct JournalCLITests {
         return (report["mode"] as? String ?? "", report["modeReason"] as? String, summary?["filesChanged"] as? Int ?? -1)
     }
 
-    @Test("with a watcher running, a backup lists only what changed; without one, or after it restarted, it lists everything")
-    func optimizedFromTheCommandLine() throws {
+    /// A source tree and an initialized repository in a temporary folder; the journal's folder is `journal` in it.
+    static func prepared(files: Int) throws -> (temp: TempDir, source: String, journal: String, cli: CLI) {
         let temp = try TempDir()
-        let source = temp.sub("source"), journal = temp.sub("journal")
-        try makeTree(at: source, files: 200)
+        let source = temp.sub("source")
+        try makeTree(at: source, files: files)
         let cli = CLI(repository: temp.sub("repo"))
         #expect(try cli.run(["repo", "init"]).status == 0)
+        return (temp, source, temp.sub("journal"), cli)
+    }
+
+    @Test("with a watcher running, a backup lists only what changed; without one, or after it restarted, it lists everything")
+    func optimizedFromTheCommandLine() throws {
+        let (temp, source, journal, cli) = try Self.prepared(files: 200)
+        defer { withExtendedLifetime(temp) {} }
 
         var watcher = try Self.watch(journal, source)
         #expect(try Self.backup(cli, journal, source).0 == "unoptimized")
@@ -73,11 +80,8 @@ struct JournalCLITests {
 
     @Test("a folder the watcher already recorded keeps being backed up: the backup's hand-over removes the watcher's ignore marks")
     func recordedFolderChangesAgain() throws {
-        let temp = try TempDir()
-        let source = temp.sub("source"), journal = temp.sub("journal")
-        try makeTree(at: source, files: 20)
-        let cli = CLI(repository: temp.sub("repo"))
-        #expect(try cli.run(["repo", "init"]).status == 0)
+        let (temp, source, journal, cli) = try Self.prepared(files: 20)
+        defer { withExtendedLifetime(temp) {} }
         let watcher = try Self.watch(journal, source)
         defer { Self.stop(watcher) }
         #expect(try Self.backup(cli, journal, source).0 == "unoptimized")

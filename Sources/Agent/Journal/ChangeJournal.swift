@@ -10,7 +10,10 @@ import Synchronization
 ///
 /// A new journal id is drawn each time the journal starts, so changes made while the agent was not running are a
 /// gap the mode rules see. Each recorded batch of changes gets the next sequence number; a directory is stored once
-/// per journal with the last sequence it changed at, so the table holds at most one row per directory.
+/// per journal with the last sequence it was recorded at, so the table holds at most one row per directory. Once
+/// recorded, a directory's further changes are dropped by the kernel until the next `mark` (the watcher's ignore
+/// marks), so its row is newer than every mark taken before any of its changes: the rows after an item's mark are
+/// still every directory that changed since.
 ///
 /// `@unchecked Sendable`: the watcher and the counters are used only under `lock`; the polling thread and the
 /// callers (the worker, the portal) take it in turn.

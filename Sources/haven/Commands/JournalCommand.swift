@@ -58,12 +58,15 @@ struct JournalCommand: ParsableCommand {
                     // Once events arrive, let them gather for a moment before reading: the kernel merges repeated
                     // events in its queue, and one read then resolves each busy directory once instead of once per
                     // wake-up (bench/churn.sh measured 80% of a file-churning process's CPU without this).
-                    if watcher.waitForEvents(timeoutMilliseconds: 200, orReadable: requests) {
+                    // A backup waiting for its hand-over is not kept waiting while events gather.
+                    let queued = watcher.waitForEvents(timeoutMilliseconds: 200, orReadable: requests)
+                    var handOver = JournalDirectory.takeRequests(requests)
+                    if queued, !handOver {
                         usleep(JournalDirectory.gatherMicroseconds)
+                        handOver = JournalDirectory.takeRequests(requests)
                     }
                     // A backup's hand-over: read, remove the ignore marks, then move the changes aside (see
                     // JournalDirectory+HandOver.swift); nothing is read between the last two steps.
-                    let handOver = JournalDirectory.takeRequests(requests)
                     try directory.append(handOver ? watcher.pollForMark() : watcher.poll())
                     if handOver {
                         handOvers += 1
