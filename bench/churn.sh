@@ -3,15 +3,18 @@
 # and delete small files in many folders) runs on a fresh loop filesystem, once without and once with
 # `haven journal watch` watching it. Reports the generator's CPU and wall time both ways, the watcher's own CPU time
 # and peak RSS, and the journal's CPU as a percentage of the generator's.
-# Usage: bash bench/churn.sh [--ops N] [--runs R] [--fs ext4|xfs|btrfs] [--folders N]   (root: loop mounts, fanotify)
+# --mark-every S: while the generator runs, ask the watcher for a backup's hand-over every S seconds (what a backup
+# taking its mark of the journal does: the watcher's ignore marks go, so each busy folder is reported again).
+# Usage: bash bench/churn.sh [--ops N] [--runs R] [--fs ext4|xfs|btrfs] [--folders N] [--mark-every S]   (root)
 set -euo pipefail
-OPS=200000 RUNS=3 FS=ext4 FOLDERS=200
+OPS=200000 RUNS=3 FS=ext4 FOLDERS=200 MARK_EVERY=0
 while (($#)); do
 	case $1 in
 	--ops) OPS=$2; shift 2 ;;
 	--runs) RUNS=$2; shift 2 ;;
 	--fs) FS=$2; shift 2 ;;
 	--folders) FOLDERS=$2; shift 2 ;;
+	--mark-every) MARK_EVERY=$2; shift 2 ;;
 	*) echo "unknown option $1 (see the usage line at the top of $0)" >&2; exit 2 ;;
 	esac
 done
@@ -26,8 +29,9 @@ exec 9>"$WORK/.lock"
 flock -n 9 || { echo "another churn.sh uses $WORK" >&2; exit 1; }
 cc -O2 -o "$WORK/churn" "$ROOT/bench/churn.c"
 TICK=$(getconf CLK_TCK)
-WATCHER=""
+WATCHER="" MARKER=""
 cleanup() {
+	[[ -n $MARKER ]] && { kill "$MARKER" 2>/dev/null || true; }
 	[[ -n $WATCHER ]] && { kill "$WATCHER" 2>/dev/null || true; wait "$WATCHER" 2>/dev/null || true; }
 	mountpoint -q "$WORK/fs" && umount -l "$WORK/fs"
 	rm -f "$WORK/fs.img"
@@ -68,13 +72,20 @@ for run in $(seq 1 "$RUNS"); do
 	for _ in $(seq 1 100); do [[ -s $WORK/journal/id ]] && break; sleep 0.1; done
 	[[ -s $WORK/journal/id ]] || { cat "$WORK/watch.log" >&2; exit 1; }
 	before=$(cpu_of "$WATCHER")
+	if [[ $MARK_EVERY != 0 ]]; then
+		# The watcher keeps the FIFO open for reading, so opening it for writing does not block.
+		(while sleep "$MARK_EVERY"; do printf h >"$WORK/journal/handover"; done) &
+		MARKER=$!
+	fi
 	read -r wall1 user1 sys1 < <(generate)
+	[[ -n $MARKER ]] && { kill "$MARKER"; wait "$MARKER" 2>/dev/null || true; MARKER=""; }
 	# The watcher may still be reading the last events: wait until its CPU time stops growing.
 	last=$(cpu_of "$WATCHER")
 	for _ in $(seq 1 60); do sleep 0.5; now=$(cpu_of "$WATCHER"); [[ $now == "$last" ]] && break; last=$now; done
 	after=$(cpu_of "$WATCHER")
 	peak=$(awk '/VmHWM/ { print $2 }' "/proc/$WATCHER/status")
-	lines=$(wc -l <"$WORK/journal/changes" 2>/dev/null || echo 0)
+	lines=$({ cat "$WORK/journal/changes" "$WORK/journal/changes.taken" 2>/dev/null || true; } | wc -l)
+	[[ $MARK_EVERY != 0 ]] && say "hand-overs: $(cat "$WORK/journal/handed-over" 2>/dev/null || echo 0)"
 	kill "$WATCHER"; wait "$WATCHER" 2>/dev/null || true; WATCHER=""
 	echo "$run $wall0 $user0 $sys0 $wall1 $user1 $sys1 $before $after $peak $lines" >>"$RESULTS"
 done

@@ -35,13 +35,20 @@ struct JournalCLITests {
         return (report["mode"] as? String ?? "", report["modeReason"] as? String, summary?["filesChanged"] as? Int ?? -1)
     }
 
-    @Test("with a watcher running, a backup lists only what changed; without one, or after it restarted, it lists everything")
-    func optimizedFromTheCommandLine() throws {
+    /// A source tree and an initialized repository in a temporary folder; the journal's folder is `journal` in it.
+    static func prepared(files: Int) throws -> (temp: TempDir, source: String, journal: String, cli: CLI) {
         let temp = try TempDir()
-        let source = temp.sub("source"), journal = temp.sub("journal")
-        try makeTree(at: source, files: 200)
+        let source = temp.sub("source")
+        try makeTree(at: source, files: files)
         let cli = CLI(repository: temp.sub("repo"))
         #expect(try cli.run(["repo", "init"]).status == 0)
+        return (temp, source, temp.sub("journal"), cli)
+    }
+
+    @Test("with a watcher running, a backup lists only what changed; without one, or after it restarted, it lists everything")
+    func optimizedFromTheCommandLine() throws {
+        let (temp, source, journal, cli) = try Self.prepared(files: 200)
+        defer { withExtendedLifetime(temp) {} }
 
         var watcher = try Self.watch(journal, source)
         #expect(try Self.backup(cli, journal, source).0 == "unoptimized")
@@ -69,5 +76,27 @@ struct JournalCLITests {
         try FileIO.writeFileAtomically(source + "/dir-5/file-5.txt", Array("changed again".utf8), durable: false)
         let (again, _, changedAgain) = try Self.backup(cli, journal, source)
         #expect(again == "optimized" && changedAgain == 1)
+    }
+
+    @Test("a folder the watcher already recorded keeps being backed up: the backup's hand-over removes the watcher's ignore marks")
+    func recordedFolderChangesAgain() throws {
+        let (temp, source, journal, cli) = try Self.prepared(files: 20)
+        defer { withExtendedLifetime(temp) {} }
+        let watcher = try Self.watch(journal, source)
+        defer { Self.stop(watcher) }
+        #expect(try Self.backup(cli, journal, source).0 == "unoptimized")
+
+        // Recorded by the watcher (backup waits half a second), then changed again: that event is dropped.
+        try FileIO.writeFileAtomically(source + "/dir-3/file-3.txt", Array("changed".utf8), durable: false)
+        usleep(500_000)
+        try FileIO.writeFileAtomically(source + "/dir-3/file-3.txt", Array("changed again".utf8), durable: false)
+        let (mode, reason, changed) = try Self.backup(cli, journal, source)
+        #expect(mode == "optimized" && changed == 1, "\(mode) \(reason ?? "") \(changed)")
+
+        for round in 1...2 {
+            try FileIO.writeFileAtomically(source + "/dir-3/file-3.txt", Array("changed after backup \(round)".utf8), durable: false)
+            let (next, why, found) = try Self.backup(cli, journal, source)
+            #expect(next == "optimized" && found == 1, "round \(round): \(next) \(why ?? "") \(found)")
+        }
     }
 }

@@ -10,7 +10,10 @@ import Synchronization
 ///
 /// A new journal id is drawn each time the journal starts, so changes made while the agent was not running are a
 /// gap the mode rules see. Each recorded batch of changes gets the next sequence number; a directory is stored once
-/// per journal with the last sequence it changed at, so the table holds at most one row per directory.
+/// per journal with the last sequence it was recorded at, so the table holds at most one row per directory. Once
+/// recorded, a directory's further changes are dropped by the kernel until the next `mark` (the watcher's ignore
+/// marks), so its row is newer than every mark taken before any of its changes: the rows after an item's mark are
+/// still every directory that changed since.
 ///
 /// `@unchecked Sendable`: the watcher and the counters are used only under `lock`; the polling thread and the
 /// callers (the worker, the portal) take it in turn.
@@ -83,10 +86,12 @@ public final class ChangeJournal: @unchecked Sendable {
     }
 
     /// Records every change queued so far and returns where the journal stands: what a backup starting now marks.
+    /// The watcher's ignore marks go in the same step, under the lock (see `FanotifyWatcher.pollForMark`): a poll
+    /// between the two would mark a directory at this sequence and hide its next change from the next backup.
     public func mark() -> (id: String?, sequence: Int64) {
-        pollOnce(timeout: 0)
         lock.lock()
         defer { lock.unlock() }
+        recordLocked(timeout: 0, forMark: true)
         return (id, sequence)
     }
 
@@ -122,8 +127,12 @@ public final class ChangeJournal: @unchecked Sendable {
     private func pollOnce(timeout: Int32) {
         lock.lock()
         defer { lock.unlock() }
+        recordLocked(timeout: timeout, forMark: false)
+    }
+
+    private func recordLocked(timeout: Int32, forMark: Bool) {
         guard let watcher, let id else { return }
-        let changes = watcher.poll(timeoutMilliseconds: timeout)
+        let changes = forMark ? watcher.pollForMark(timeoutMilliseconds: timeout) : watcher.poll(timeoutMilliseconds: timeout)
         let directories = changes.directories.filter { directory in
             !ignored.contains { FanotifyWatcher.isWithin(directory, $0) }
         }

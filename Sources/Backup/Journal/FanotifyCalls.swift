@@ -15,6 +15,13 @@ enum FanotifyCalls {
     static let markAdd: UInt32 = 0x1
     static let markRemove: UInt32 = 0x2
     static let markFilesystem: UInt32 = 0x100
+    /// Without FAN_MARK_MOUNT or FAN_MARK_FILESYSTEM: removes every inode mark of the group (here: the ignore marks).
+    static let markFlush: UInt32 = 0x80
+    static let markIgnoredSurviveModify: UInt32 = 0x40
+    /// The mark does not pin the inode in memory; the kernel may drop it with the inode (Linux 5.19).
+    static let markEvictable: UInt32 = 0x200
+    /// An ignore mask whose FAN_ONDIR and FAN_EVENT_ON_CHILD bits take effect (Linux 6.0).
+    static let markIgnore: UInt32 = 0x400
 
     // event mask bits
     static let modify: UInt64 = 0x2
@@ -27,11 +34,18 @@ enum FanotifyCalls {
     static let deleteSelf: UInt64 = 0x400
     static let moveSelf: UInt64 = 0x800
     static let queueOverflow: UInt64 = 0x4000
+    static let eventOnChild: UInt64 = 0x0800_0000
     static let onDirectory: UInt64 = 0x4000_0000
 
     /// Everything that changes a directory's listing or an entry's content or metadata.
     static let watchedEvents: UInt64 = modify | attrib | closeWrite | movedFrom | movedTo | create | delete | deleteSelf
         | moveSelf | onDirectory
+
+    /// What an ignore mark on a directory drops: changes to its entries that are not directories (created, removed,
+    /// renamed, written, attributes), and with `eventOnChild` the same events reported through the directory for its
+    /// children. Without `onDirectory`, events whose subject is a directory still arrive: the directory's own
+    /// attribute change, move or removal (which its parent must record), and subdirectories made, renamed or removed in it.
+    static let ignoredEvents: UInt64 = modify | attrib | closeWrite | movedFrom | movedTo | create | delete | eventOnChild
 
     // info record types
     static let infoDirectoryFIDAndName: UInt8 = 2

@@ -14,6 +14,12 @@ import Glibc
 /// resolved any more (deleted meanwhile) is counted in `unresolved`: its parent's own delete event covers it.
 /// Queue overflow is reported, since after it nothing can be trusted until the next full scan.
 ///
+/// A directory is reported once between two marks: after it is first resolved, an ignore mark (`IgnoreMarks`) asks the
+/// kernel to drop further events about the files in it, which would only report it again. A backup that takes its
+/// mark of the journal must therefore read through `pollForMark`, which removes those marks after reading, so every
+/// change after the mark is reported again. A change dropped before that removal was in a directory already
+/// reported since the previous mark, which the starting backup lists.
+///
 /// Not thread-safe: one thread polls. `@unchecked Sendable` so that thread may be another than the creator's.
 public final class FanotifyWatcher: @unchecked Sendable {
     /// What one poll found.
@@ -51,11 +57,17 @@ public final class FanotifyWatcher: @unchecked Sendable {
     private var lastKey: [UInt8] = []
     private var lastDirectory: String?
     /// Events that change where directories are: any cached path may be stale after one.
+    private var ignoreMarks: IgnoreMarks
     private static let directoryMoved = FanotifyCalls.movedFrom | FanotifyCalls.movedTo | FanotifyCalls.delete
         | FanotifyCalls.deleteSelf | FanotifyCalls.moveSelf
 
+    /// Directories under an ignore mark now (see `IgnoreMarks`); 0 before Linux 6.0.
+    public var ignoredDirectories: Int { ignoreMarks.count }
+
     /// Starts a fanotify group; throws `Unavailable` on a kernel without directory-and-name reporting or without root.
-    public init() throws(Unavailable) {
+    /// - Parameter ignoreMarkLimit: how many reported directories at most get an ignore mark between two marks (nil: 32,768
+    ///   or a quarter of fs.fanotify.max_user_marks; 0: none, every event is read).
+    public init(ignoreMarkLimit: Int? = nil) throws(Unavailable) {
         guard let initialize = FanotifyCalls.initialize, FanotifyCalls.mark != nil, FanotifyCalls.openByHandle != nil else {
             throw Unavailable(description: "this C library has no fanotify")
         }
@@ -73,6 +85,7 @@ public final class FanotifyWatcher: @unchecked Sendable {
             throw Unavailable(description: reason)
         }
         descriptor = fd
+        ignoreMarks = IgnoreMarks(limit: ignoreMarkLimit ?? IgnoreMarks.defaultLimit())
     }
 
     deinit {
@@ -120,6 +133,13 @@ public final class FanotifyWatcher: @unchecked Sendable {
         return Glibc.poll(&waiting, 1, timeoutMilliseconds) > 0
     }
 
+    /// Like `waitForEvents`, but also returns early when `other` becomes readable (a request the caller serves); true
+    /// only when fanotify events are queued.
+    public func waitForEvents(timeoutMilliseconds: Int32, orReadable other: Int32) -> Bool {
+        var waiting = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0), pollfd(fd: other, events: Int16(POLLIN), revents: 0)]
+        return Glibc.poll(&waiting, 2, timeoutMilliseconds) > 0 && waiting[0].revents != 0
+    }
+
     /// Reads every event queued now, waiting up to `timeoutMilliseconds` for the first one.
     public func poll(timeoutMilliseconds: Int32 = 0) -> Changes {
         var changes = Changes()
@@ -138,6 +158,16 @@ public final class FanotifyWatcher: @unchecked Sendable {
             }
         }
         changes.directories = changes.directories.filter { directory in roots.contains { Self.isWithin(directory, $0) } }
+        return changes
+    }
+
+    /// Reads every event queued now, then removes the ignore marks: what a backup taking its mark of the journal now
+    /// must record, after which every change is reported again. The two steps must not be separated by another poll:
+    /// a directory reported and marked in between would hide a later change from the next backup.
+    public func pollForMark(timeoutMilliseconds: Int32 = 0) -> Changes {
+        var changes = poll(timeoutMilliseconds: timeoutMilliseconds)
+        // Marks that stay would hide changes the next backup must see: as good as lost events.
+        if !ignoreMarks.removeAll(group: descriptor) { changes.overflowed = true }
         return changes
     }
 
@@ -202,17 +232,25 @@ public final class FanotifyWatcher: @unchecked Sendable {
            lastKey.withUnsafeBytes({ memcmp($0.baseAddress!, keyBytes.baseAddress!, keyBytes.count) == 0 }) {
             directory = lastDirectory
         } else {
-            let key = Array(keyBytes)
-            if let known = resolved[HandleKey(bytes: key)] {
+            let key = HandleKey(bytes: Array(keyBytes))
+            let hash = key.hashValue
+            let ignore = ignoreMarks.wants(hash)
+            // fanotify_mark refuses an O_PATH descriptor, which is enough (and cheaper) to resolve a path only.
+            let mode = ignore ? O_RDONLY | O_DIRECTORY : FanotifyCalls.openPath
+            var fd: Int32 = -1
+            if let known = resolved[key] {
                 directory = known
             } else {
-                var handle = Array(body[8..<(16 + handleBytes)])
-                let fd = handle.withUnsafeMutableBytes { FanotifyCalls.openByHandle!(mountFD, $0.baseAddress, FanotifyCalls.openPath | O_CLOEXEC) }
+                fd = Self.openDirectory(body, handleBytes: handleBytes, in: mountFD, mode: mode)
                 directory = fd >= 0 ? Self.path(of: fd) : nil
-                if fd >= 0 { close(fd) }
-                resolved[HandleKey(bytes: key)] = directory
+                resolved[key] = directory
             }
-            lastKey = key
+            if directory != nil, ignore {
+                if fd < 0 { fd = Self.openDirectory(body, handleBytes: handleBytes, in: mountFD, mode: mode) }
+                if fd >= 0 { ignoreMarks.add(group: descriptor, directory: fd, key: hash) }
+            }
+            if fd >= 0 { close(fd) }
+            lastKey = key.bytes
             lastDirectory = directory
             if let directory { changes.directories.insert(directory) }
         }
@@ -232,6 +270,12 @@ public final class FanotifyWatcher: @unchecked Sendable {
         if onItself, directory != "/", let slash = directory.lastIndex(of: "/") {
             changes.directories.insert(slash == directory.startIndex ? "/" : String(directory[..<slash]))
         }
+    }
+
+    /// Opens the directory a `fanotify_event_info_fid` body names; -1 when it is gone.
+    private static func openDirectory(_ body: UnsafeRawBufferPointer, handleBytes: Int, in mountFD: Int32, mode: Int32) -> Int32 {
+        var handle = Array(body[8..<(16 + handleBytes)])
+        return handle.withUnsafeMutableBytes { FanotifyCalls.openByHandle!(mountFD, $0.baseAddress, mode | O_CLOEXEC) }
     }
 
     /// The path a descriptor names now, from /proc/self/fd; nil when it was deleted.

@@ -100,15 +100,17 @@ struct BackupCommand: ParsableCommand {
             if let journalDirectory {
                 // Taken before anything is read: what changes while this backup runs is the next one's to list.
                 let taken = try journalDirectory.take()
-                journalID = journalDirectory.isWatched() ? journalDirectory.journalID() : nil
+                journalID = taken.answered && journalDirectory.isWatched() ? journalDirectory.journalID() : nil
                 let state = journalDirectory.state()
                 if let parent = options.parent, let journalID, let state, state.journalID == journalID, state.point == parent.id,
                    !taken.overflowed {
                     options.changedDirectories = taken.directories
                     options.multiLinkDirectories = Set(state.multiLinkDirectories)
                 } else if options.parent != nil {
-                    journalReason = Self.unoptimizedReason(watched: journalID != nil, state: state, journalID: journalID,
-                                                           parent: options.parent?.id, overflowed: taken.overflowed)
+                    journalReason = !taken.answered
+                        ? "the running `haven journal watch` did not hand its journal over (restart it if this persists)"
+                        : Self.unoptimizedReason(watched: journalID != nil, state: state, journalID: journalID,
+                                                 parent: options.parent?.id, overflowed: taken.overflowed)
                 }
             }
             let snapshots = freezeSources(&options)

@@ -49,21 +49,28 @@ struct JournalCommand: ParsableCommand {
                 }
                 // A new journal: what an earlier watcher recorded belongs to another journal id.
                 for stale in [directory.changesPath, directory.takenPath] { try? FileIO.removeFile(stale) }
+                let requests = try directory.openRequests()
+                defer { close(requests) }
+                var handOvers = 0
                 try FileIO.writeFileAtomically(directory.idPath, Array((UUID().uuidString.lowercased() + "\n").utf8), durable: true)
                 Output.line("watching \(watcher.roots.sorted().joined(separator: ", ")); the journal is \(journal)")
                 while true {
                     // Once events arrive, let them gather for a moment before reading: the kernel merges repeated
                     // events in its queue, and one read then resolves each busy directory once instead of once per
                     // wake-up (bench/churn.sh measured 80% of a file-churning process's CPU without this).
-                    if watcher.waitForEvents(timeoutMilliseconds: 200) { usleep(JournalDirectory.gatherMicroseconds) }
-                    let changes = watcher.poll(timeoutMilliseconds: 0)
-                    var lines = changes.directories.sorted()
-                    if changes.overflowed { lines.append(JournalDirectory.overflowLine) }
-                    if !lines.isEmpty {
-                        let fd = open(directory.changesPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-                        guard fd >= 0 else { throw SystemError.current("open", path: directory.changesPath) }
-                        defer { close(fd) }
-                        try FileIO.writeAll(fd: fd, Array(lines.map { $0 + "\n" }.joined().utf8), path: directory.changesPath)
+                    // A backup waiting for its hand-over is not kept waiting while events gather.
+                    let queued = watcher.waitForEvents(timeoutMilliseconds: 200, orReadable: requests)
+                    var handOver = JournalDirectory.takeRequests(requests)
+                    if queued, !handOver {
+                        usleep(JournalDirectory.gatherMicroseconds)
+                        handOver = JournalDirectory.takeRequests(requests)
+                    }
+                    // A backup's hand-over: read, remove the ignore marks, then move the changes aside (see
+                    // JournalDirectory+HandOver.swift); nothing is read between the last two steps.
+                    try directory.append(handOver ? watcher.pollForMark() : watcher.poll())
+                    if handOver {
+                        handOvers += 1
+                        try directory.handOver(number: handOvers)
                     }
                     var pending = sigset_t()
                     sigpending(&pending)

@@ -3,7 +3,8 @@
 ///
 /// Layout: `lock` (held by the running watcher), `id` (new at every watcher start), `changes` (appended lines, one
 /// directory each, `!overflow` when events were lost), `changes.taken` (what a backup took and has not yet
-/// committed), `state.json` (the journal id, recovery point and multi-link directories of the last good backup).
+/// committed), `state.json` (the journal id, recovery point and multi-link directories of the last good backup), and
+/// the hand-over files (`JournalDirectory+HandOver.swift`).
 import Backup
 import FileIO
 import Foundation
@@ -49,9 +50,19 @@ struct JournalDirectory {
         (try? FileIO.readFile(statePath)).flatMap { try? JSONDecoder().decode(State.self, from: Data($0)) }
     }
 
-    /// Takes every change recorded so far: what a backup starting now must list. The watcher appends by opening the
-    /// file each time, so a change recorded after the rename lands in a new `changes` for the next backup.
-    func take() throws -> (directories: Set<String>, overflowed: Bool) {
+    /// Takes every change recorded so far: what a backup starting now must list. A running watcher hands them over
+    /// itself, as it must remove its ignore marks at the same moment; `answered` is false when one runs and did not,
+    /// and then nothing taken may be trusted. Without a watcher the backup lists everything anyway.
+    func take() throws -> (directories: Set<String>, overflowed: Bool, answered: Bool) {
+        var answered = true
+        if isWatched() { answered = requestHandOver() } else { try moveChangesToTaken() }
+        let lines = ((try? FileIO.readFile(takenPath)) ?? []).split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
+        return (Set(lines.filter { $0 != Self.overflowLine && $0.hasPrefix("/") }), lines.contains(Self.overflowLine), answered)
+    }
+
+    /// Appends `changes` to `changes.taken`. The watcher appends by opening the file each time, so a change recorded
+    /// after the rename lands in a new `changes` for the next backup.
+    func moveChangesToTaken() throws {
         let pending = path + "/changes.pending"
         if rename(changesPath, pending) == 0 {
             let bytes = try FileIO.readFile(pending)
@@ -61,8 +72,6 @@ struct JournalDirectory {
             try FileIO.writeAll(fd: fd, bytes, path: takenPath)
             try FileIO.removeFile(pending)
         }
-        let lines = ((try? FileIO.readFile(takenPath)) ?? []).split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
-        return (Set(lines.filter { $0 != Self.overflowLine && $0.hasPrefix("/") }), lines.contains(Self.overflowLine))
     }
 
     /// After a committed backup: its changes are consumed and its point is the next one's starting mark.

@@ -60,16 +60,7 @@ struct FanotifyWatcherTests {
     @Test("a flood of events that the queue cannot hold is reported as an overflow")
     func overflowIsReported() throws {
         // A group takes the queue limit in force when it is made: make it small for this one.
-        let limit = "/proc/sys/fs/fanotify/max_queued_events"
-        let saved = try FileIO.readFile(limit)
-        func set(_ value: [UInt8]) {
-            let fd = open(limit, O_WRONLY | O_TRUNC)
-            _ = value.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            close(fd)
-        }
-        set(Array("512\n".utf8))
-        defer { set(saved) }
-        let (fs, watcher) = try prepared()
+        let (fs, watcher) = try withKernelSetting("/proc/sys/fs/fanotify/max_queued_events", "512") { try prepared() }
         for index in 0..<2_000 {
             let fd = open(fs.path("a/f\(index)"), O_CREAT | O_WRONLY, 0o644)
             close(fd)
