@@ -38,7 +38,7 @@ extension Archiver {
     /// walks through it from the parent's listing (a directory above a changed one); or takes it as it was.
     func descend(_ directory: borrowing Directory, into pending: PendingDirectory, path: [UInt8],
                  pool: WorkerPool<FileSaver>) throws {
-        guard let scope, let previous = pending.previous, !scope.changed.contains(path) else {
+        guard let scope, !pending.listsAll, let previous = pending.previous, !scope.changed.contains(path) else {
             return try scan(directory, into: pending, path: path, pool: pool)
         }
         pending.previous = nil

@@ -302,7 +302,8 @@ public final class Archiver {
             // Optimized mode: a directory the journal does not name, with nothing named below it, is the same
             // directory (same inode) as in the parent, so its tree is taken as it was, without being read.
             let sameDirectory = previous.map { $0.kind == .directory && $0.inode == status.inode } ?? false
-            if let scope, sameDirectory, let id = previous?.subtree, !scope.mustVisit(path) {
+            let listsAll = scope != nil && (pending.listsAll || previous.map { !$0.hasSameChangeTime(as: status) } ?? false)
+            if let scope, sameDirectory, !listsAll, let id = previous?.subtree, !scope.mustVisit(path) {
                 node.subtree = id
                 pending.continued.insert(name)
                 if node != previous { pending.modified = true }
@@ -316,6 +317,7 @@ public final class Archiver {
             if scope != nil, continuing, previous != nil { pending.continued.insert(name) }
             let (previousTree, previousID) = subtree(of: continuing ? previous : nil)
             let child = PendingDirectory(previous: previousTree, id: previousID)
+            child.listsAll = listsAll
             pending.nodes.append(node)
             pending.children.append((pending.nodes.count - 1, child))
             if options.oneFileSystem && status.device != rootDevice {
@@ -395,8 +397,13 @@ extension Node {
     /// Same kind and same ctime: mode, owner and extended attributes cannot have changed (changing any of
     /// them changes ctime), so the previous node's attributes still hold.
     func hasSameStatus(as status: FileStatus) -> Bool {
-        kind.rawValue == status.kind.rawValue && ctimeSeconds == status.ctimeSeconds
-            && ctimeNanoseconds == status.ctimeNanoseconds
+        kind.rawValue == status.kind.rawValue && hasSameChangeTime(as: status)
+    }
+
+    /// The inode itself was not touched: not renamed, not given another mode, owner or attribute, and (for a
+    /// directory) no entry made or removed in it.
+    func hasSameChangeTime(as status: FileStatus) -> Bool {
+        ctimeSeconds == status.ctimeSeconds && ctimeNanoseconds == status.ctimeNanoseconds
     }
 
     /// A regular file whose size, inode, mtime and ctime all match: its content need not be read again.

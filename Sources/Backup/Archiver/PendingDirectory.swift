@@ -18,6 +18,10 @@ final class PendingDirectory {
     /// Optimized mode: names of the previous tree's subdirectories carried on (taken as they were, or walked
     /// further); the subtrees of the others are gone from the backup and leave the parent's figures.
     var continued: Set<[UInt8]> = []
+    /// Optimized mode: this directory and everything below it are listed in full, because the directory's own inode
+    /// changed (its ctime moved): it may have been renamed away and back, and what changed inside it meanwhile was
+    /// recorded by the journal under a path that is gone.
+    var listsAll = false
 
     init(previous: Tree?, id: BlobID? = nil) {
         self.previous = previous
