@@ -18,12 +18,25 @@ final class PendingDirectory {
     /// Optimized mode: names of the previous tree's subdirectories carried on (taken as they were, or walked
     /// further); the subtrees of the others are gone from the backup and leave the parent's figures.
     var continued: Set<[UInt8]> = []
+    /// Unoptimized mode: the subdirectories whose listings were requested ahead of the walker, in the order it enters
+    /// them; dropped once the directory is walked (each request holds this directory open).
+    var requests: [ParallelWalk.Request] = [] {
+        didSet { nextRequest = 0 }
+    }
+    private var nextRequest = 0
 
     init(previous: Tree?, id: BlobID? = nil) {
         self.previous = previous
         previousID = previous == nil ? nil : id
         previousCount = previous?.nodes.count ?? 0
         modified = previous == nil || id == nil
+    }
+
+    /// The next requested listing, if it is the one of subdirectory `name`.
+    func takeRequest(named name: [UInt8]) -> ParallelWalk.Request? {
+        guard nextRequest < requests.count, requests[nextRequest].name == name else { return nil }
+        nextRequest += 1
+        return requests[nextRequest - 1]
     }
 
     /// The index of the child directory `name`, adding `node` for it if it is not there yet.
