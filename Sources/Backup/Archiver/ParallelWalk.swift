@@ -11,9 +11,10 @@ import Repository
 /// listing (`take`) in that order. Requests wait on a stack whose top is always the one the walker needs next: a
 /// depth-first walk enters the first subdirectory of the directory it entered last, and every request above an
 /// older one belongs to a subtree walked before it. A listing no thread has started yet is listed by the walker
-/// itself, so nothing can deadlock and one thread is the serial walk. At most `lookahead` listings run ahead of the
-/// walker: memory stays bounded, and while the walker waits for the file readers (an initial backup) the listing
-/// threads sleep instead of taking a core from them for listings that cannot be used yet.
+/// itself, so nothing can deadlock and one thread is the serial walk; while it waits for a listing in progress, the
+/// walker lists the next one it will need. At most `lookahead` listings run ahead of the walker: memory stays
+/// bounded, and while the walker waits for the file readers (an initial backup) the listing threads sleep instead of
+/// taking a core from them for listings that cannot be used yet.
 ///
 /// `@unchecked Sendable`: the stack, the requests' states and the counters are only touched under `mutex`.
 final class ParallelWalk: @unchecked Sendable {
@@ -121,12 +122,7 @@ final class ParallelWalk: @unchecked Sendable {
                 precondition(request.state.isListing, "a directory listing was taken twice")
                 // Rather than wait idle, list the next one the walker will need.
                 if ahead < lookahead, let next = stack.popLast() {
-                    next.state = .listing
-                    ahead += 1
-                    pthread_mutex_unlock(&mutex)
-                    let result = Self.list(next, excludes: excludes, buffer: walkerBuffer, reader: walkerReader)
-                    pthread_mutex_lock(&mutex)
-                    next.state = .done(result)
+                    listAhead(next, buffer: walkerBuffer, reader: walkerReader)
                 } else {
                     pthread_cond_wait(&listed, &mutex)
                 }
@@ -155,17 +151,22 @@ final class ParallelWalk: @unchecked Sendable {
         while true {
             while !closed && (stack.isEmpty || ahead >= lookahead) { pthread_cond_wait(&workAvailable, &mutex) }
             guard !closed, let request = stack.popLast() else { break }
-            request.state = .listing
-            ahead += 1
-            pthread_mutex_unlock(&mutex)
-            let result = Self.list(request, excludes: excludes, buffer: buffer, reader: reader)
-            pthread_mutex_lock(&mutex)
-            request.state = .done(result)
-            pthread_cond_broadcast(&listed)
+            listAhead(request, buffer: buffer, reader: reader)
         }
         running -= 1
         pthread_cond_broadcast(&allDone)
         pthread_mutex_unlock(&mutex)
+    }
+
+    /// Lists a request just taken off the stack, with the mutex released meanwhile; called with the mutex held.
+    private func listAhead(_ request: Request, buffer: ListingBuffer, reader: BlobReader) {
+        request.state = .listing
+        ahead += 1
+        pthread_mutex_unlock(&mutex)
+        let result = Self.list(request, excludes: excludes, buffer: buffer, reader: reader)
+        pthread_mutex_lock(&mutex)
+        request.state = .done(result)
+        pthread_cond_broadcast(&listed)
     }
 
     private static func list(_ request: Request, excludes: ExcludeMatcher, buffer: ListingBuffer, reader: BlobReader) -> Listed {
