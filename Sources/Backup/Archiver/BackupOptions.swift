@@ -38,8 +38,8 @@ public struct BackupOptions: Sendable {
     /// what is read.
     public var readFrom: [String: String] = [:]
 
-    /// One per processor, at most 4: listing waits on the kernel's locks and caches more than on the processor, and
-    /// more threads than that gained nothing measurable (docs/performance.md).
+    /// One per processor, at most 4: enough to keep the walk ahead of the file workers without crowding them out on
+    /// a large machine (docs/performance.md, *Parallel walk*).
     public static var defaultWalkThreads: Int { min(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1), 4) }
 
     public init(paths: [String], identity: WriterIdentity, threads: Int) {
