@@ -36,10 +36,10 @@ struct NeedsFullScan: Error {}
 extension Archiver {
     /// Lists the directory (unoptimized mode, a directory the journal names, or one with nothing to compare with);
     /// walks through it from the parent's listing (a directory above a changed one); or takes it as it was.
-    func descend(_ directory: borrowing Directory, into pending: PendingDirectory, path: [UInt8],
-                 pool: WorkerPool<FileSaver>) throws {
+    func descend(_ directory: WalkedDirectory, listed: Result<DirectoryListing, SystemError>? = nil,
+                 into pending: PendingDirectory, path: [UInt8], pool: WorkerPool<FileSaver>) throws {
         guard let scope, !pending.listsAll, let previous = pending.previous, !scope.changed.contains(path) else {
-            return try scan(directory, into: pending, path: path, pool: pool)
+            return try scan(directory, listed: listed, into: pending, path: path, pool: pool)
         }
         pending.previous = nil
         guard scope.ancestors.contains(path) else {
@@ -53,7 +53,7 @@ extension Archiver {
                 continue
             }
             let opened: Directory
-            do { opened = try Directory.open(at: directory, name: node.name) } catch {
+            do { opened = try Directory.open(at: directory.directory, name: node.name) } catch {
                 // Gone without an event for its parent (a race with the journal): list everything to be sure.
                 throw NeedsFullScan()
             }
@@ -61,7 +61,7 @@ extension Archiver {
             guard status.kind == .directory, status.inode == node.inode else { throw NeedsFullScan() }
             var xattrs = node.xattrs
             if !node.hasSameStatus(as: status) {
-                do { xattrs = try directory.extendedAttributes(of: node.name) } catch {
+                do { xattrs = try directory.directory.extendedAttributes(of: node.name) } catch {
                     warn(childPath, "extended attributes not saved: \(error)")
                     xattrs = []
                 }
@@ -75,7 +75,7 @@ extension Archiver {
             let child = PendingDirectory(previous: tree, id: id)
             pending.nodes.append(fresh)
             pending.children.append((pending.nodes.count - 1, child))
-            try descend(opened, into: child, path: childPath, pool: pool)
+            try descend(WalkedDirectory(opened), into: child, path: childPath, pool: pool)
         }
     }
 

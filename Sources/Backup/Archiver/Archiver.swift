@@ -4,8 +4,9 @@ import Repository
 
 /// Backs up directory trees into a new recovery point: walk, compare with the parent, read what changed, commit.
 ///
-/// The walking thread lists directories and decides; worker threads read, chunk, compress, encrypt and
-/// pack files. Trees are written after every file is stored, then the index, then the recovery point.
+/// The walking thread decides, directory by directory in tree order, what each entry is and whether it changed;
+/// listing threads (`ParallelWalk`) list and stat the directories just ahead of it; worker threads read, chunk,
+/// compress, encrypt and pack files. Trees are written after every file is stored, then the index, then the recovery point.
 public final class Archiver {
     let repository: Repository
     let options: BackupOptions
@@ -14,7 +15,8 @@ public final class Archiver {
     let reader: BlobReader
     private var warnings: [BackupWarning] = []
     var summary = RecoveryPoint.Summary()
-    private var rootDevice: UInt64 = 0
+    /// The device of the source being walked, for `BackupOptions.oneFileSystem`.
+    var rootDevice: UInt64 = 0
     private let stagingDirectory: String?
     private var batch = FileBatch()
     /// Owner and group names by id, shared by every node (one buffer per name, not one per file).
@@ -28,6 +30,8 @@ public final class Archiver {
     /// The source being walked when it is read from elsewhere (`BackupOptions.readFrom`): its recorded path and the
     /// path read instead, as bytes; nil while the source is read where it is recorded.
     private var rebase: (recorded: [UInt8], actual: [UInt8])?
+    /// Lists directories, ahead of the walking thread in unoptimized mode; replaced for each attempt.
+    private(set) var walk: ParallelWalk
 
     /// - Parameter stagingDirectory: where packs in progress are written (by default the store's own).
     public init(repository: Repository, options: BackupOptions, stagingDirectory: String? = nil) {
@@ -36,6 +40,7 @@ public final class Archiver {
         self.options = options
         excludes = ExcludeMatcher(patterns: options.excludes)
         reader = repository.makeBlobReader()
+        walk = ParallelWalk(threads: 1, repository: repository, excludes: excludes)
     }
 
     /// Runs the backup. `elapsed` reports seconds since the start, for the summary.
@@ -79,6 +84,9 @@ public final class Archiver {
             FileSaver(writer: try writer.makeBlobWriter(), chunker: chunker, progress: progress)
         }
         options.progress?.attach(writer)
+        // Optimized mode decides per directory whether to list it, from the journal: nothing to list ahead.
+        walk = ParallelWalk(threads: scope == nil ? options.walkThreads : 1, repository: repository, excludes: excludes)
+        defer { walk.finish() }
         let rootID: BlobID
         do {
             let previousRoot = try options.parent.flatMap { stored in try stored.point.treeID.map { try reader.loadTree($0) } }
@@ -158,8 +166,8 @@ public final class Archiver {
         var prefix = ""
         let parts = path.split(separator: "/").map(String.init)
         if parts.isEmpty {
-            let directory = try openSource(actual ?? path)
-            rootDevice = try directory.status().device
+            let directory = WalkedDirectory(try openSource(actual ?? path))
+            rootDevice = try directory.directory.status().device
             try descend(directory, into: root, path: [], pool: pool)
             return
         }
@@ -187,10 +195,10 @@ public final class Archiver {
             rootDevice = fileStatus.device
             if fileStatus.kind == .directory {
                 let previous = pending.previous
-                let directory = try openSource(looked)
+                let directory = WalkedDirectory(try openSource(looked))
                 // The source folder's own attributes (a volume's root: its ACLs and labels) are kept like any folder's.
                 var xattrs: [ExtendedAttribute] = []
-                do { xattrs = try directory.extendedAttributes() } catch {
+                do { xattrs = try directory.directory.extendedAttributes() } catch {
                     warn(Array(prefix.utf8), "extended attributes not saved: \(error)")
                 }
                 let child = pending.child(named: name, node: makeNode(name, fileStatus, path: Array(prefix.utf8), xattrs: xattrs),
@@ -201,7 +209,15 @@ public final class Archiver {
             } else {
                 let parentPath = looked.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(looked[..<$0]) } ?? ""
                 let parentDirectory = try openSource(parentPath.isEmpty ? "/" : parentPath)
-                try addEntry(name, status: fileStatus, in: parentDirectory, into: pending, path: Array(prefix.utf8), pool: pool)
+                let previous = pending.previous?.node(named: name)
+                let parent = Array(prefix.utf8.dropLast(part.utf8.count + 1))
+                if try keepIfUnchanged(previous, status: fileStatus, in: parent, into: pending) { return }
+                var target: Result<[UInt8], SystemError>?
+                if fileStatus.kind == .symlink {
+                    do { target = .success(try parentDirectory.readLink(name)) } catch { target = .failure(error) }
+                }
+                try addEntry(name, status: fileStatus, previous: previous, linkTarget: target, in: WalkedDirectory(parentDirectory),
+                             into: pending, path: Array(prefix.utf8), pool: pool)
             }
         }
     }
@@ -222,60 +238,84 @@ public final class Archiver {
         warnings.append(BackupWarning(path: FileName.printable(path), message: message))
     }
 
-    /// Lists one directory and handles each entry; recurses into subdirectories.
-    func scan(_ directory: borrowing Directory, into pending: PendingDirectory, path: [UInt8],
-                      pool: WorkerPool<FileSaver>) throws {
-        let entries: [[UInt8]]
-        do { entries = try directory.entries() } catch {
+    /// Lists one directory (or takes the listing made ahead of the walker) and handles each entry in name order;
+    /// recurses into subdirectories.
+    func scan(_ directory: WalkedDirectory, listed: Result<DirectoryListing, SystemError>? = nil,
+              into pending: PendingDirectory, path: [UInt8], pool: WorkerPool<FileSaver>) throws {
+        let listing: DirectoryListing
+        switch listed ?? walk.list(directory.directory, path: path) {
+        case .success(let found): listing = found
+        case .failure(let error):
             warn(path, "cannot list the directory: \(error)")
             return
         }
         defer { pending.previous = nil }
-        if entries.count != pending.previousCount { pending.modified = true }
+        if listing.count != pending.previousCount { pending.modified = true }
         let relisted = scope != nil ? pending.previous : nil
         if let relisted { subtractEntries(of: relisted) }
-        for name in entries {
-            let full = path + [UInt8(ascii: "/")] + name
-            if excludes.excludes(path: full, name: name) { continue }
-            let status: FileStatus
-            do { status = try directory.status(of: name) } catch {
-                warn(full, error.isNotFound ? "vanished during the backup" : "skipped: \(error)")
+        if scope == nil { requestSubdirectories(of: listing, in: directory, path: path, for: pending) }
+        // Both sides are sorted by name: one pass pairs each entry with its previous node, without a lookup.
+        let previousNodes = pending.previous?.nodes ?? []
+        var cursor = 0
+        for index in 0..<listing.count {
+            var previous: Node?
+            while cursor < previousNodes.count {
+                let order = listing.compareName(at: index, with: previousNodes[cursor].name)
+                if order > 0 { cursor += 1; continue }
+                if order == 0 {
+                    previous = previousNodes[cursor]
+                    cursor += 1
+                }
+                break
+            }
+            guard let status = listing.status(at: index) else {
+                let full = path + [UInt8(ascii: "/")] + listing.name(at: index)
+                let error = listing.statusFailure(at: index)
+                warn(full, error?.isNotFound == true ? "vanished during the backup" : "skipped: \(error.map { "\($0)" } ?? "")")
                 continue
             }
-            try addEntry(name, status: status, in: directory, into: pending, path: full, pool: pool)
+            if try keepIfUnchanged(previous, status: status, in: path, into: pending) { continue }
+            let name = listing.name(at: index)
+            try addEntry(name, status: status, previous: previous, linkTarget: listing.linkTarget(at: index), in: directory,
+                         into: pending, path: path + [UInt8(ascii: "/")] + name, pool: pool)
         }
+        pending.requests = []
         if let relisted { try subtractLeftSubtrees(of: relisted, continued: pending.continued) }
     }
 
-    private func addEntry(_ name: [UInt8], status: FileStatus, in directory: borrowing Directory,
-                          into pending: PendingDirectory, path: [UInt8], pool: WorkerPool<FileSaver>) throws {
-        let previous = pending.previous?.node(named: name)
-        let sameStatus = previous.map { $0.hasSameStatus(as: status) } ?? false
+    /// Notes a regular file with several links, and keeps an entry the parent point holds unchanged as it was (the
+    /// common case of a rescan, which allocates nothing). Returns false when the entry must be looked at.
+    private func keepIfUnchanged(_ previous: Node?, status: FileStatus, in directoryPath: [UInt8],
+                                 into pending: PendingDirectory) throws -> Bool {
         if status.kind == .regular, status.linkCount > 1 {
             // The journal names the directory a link was made or removed in, not the other names of the file.
             if scope != nil, previous?.links != status.linkCount { throw NeedsFullScan() }
-            let parent = Array(path[..<(path.lastIndex(of: UInt8(ascii: "/")) ?? 0)])
-            multiLinkDirectories.insert(parent.isEmpty ? "/" : String(decoding: parent, as: UTF8.self))
+            multiLinkDirectories.insert(directoryPath.isEmpty ? "/" : String(decoding: directoryPath, as: UTF8.self))
         }
-        if let previous, previous.isUnchanged(comparedTo: status) {
-            summary.files += 1
-            summary.bytes += status.size
-            summary.filesUnchanged += 1
-            options.progress?.scanned(bytes: status.size)
-            var node = previous
-            node.device = status.device
-            node.links = status.linkCount
-            if node != previous { pending.modified = true }
-            pending.nodes.append(node)
-            return
-        }
+        guard let previous, previous.isUnchanged(comparedTo: status) else { return false }
+        summary.files += 1
+        summary.bytes += status.size
+        summary.filesUnchanged += 1
+        options.progress?.scanned(bytes: status.size)
+        var node = previous
+        node.device = status.device
+        node.links = status.linkCount
+        if node != previous { pending.modified = true }
+        pending.nodes.append(node)
+        return true
+    }
+
+    private func addEntry(_ name: [UInt8], status: FileStatus, previous: Node?, linkTarget: Result<[UInt8], SystemError>?,
+                          in directory: WalkedDirectory, into pending: PendingDirectory, path: [UInt8],
+                          pool: WorkerPool<FileSaver>) throws {
+        let sameStatus = previous.map { $0.hasSameStatus(as: status) } ?? false
         var xattrs: [ExtendedAttribute] = []
         if sameStatus, let previous {
             xattrs = previous.xattrs
         } else if status.kind == .regular {
             // Read by the worker through the file it opens anyway (flistxattr), not by path here.
         } else {
-            do { xattrs = try directory.extendedAttributes(of: name) } catch {
+            do { xattrs = try directory.directory.extendedAttributes(of: name) } catch {
                 warn(path, "extended attributes not saved: \(error)")
             }
         }
@@ -315,7 +355,8 @@ public final class Archiver {
             if node != comparable { pending.modified = true }
             let continuing = scope == nil || sameDirectory
             if scope != nil, continuing, previous != nil { pending.continued.insert(name) }
-            let (previousTree, previousID) = subtree(of: continuing ? previous : nil)
+            let listed = scope == nil ? takeListing(of: name, in: pending) : nil
+            let (previousTree, previousID) = listed.map { ($0.previous, previous?.subtree) } ?? subtree(of: continuing ? previous : nil)
             let child = PendingDirectory(previous: previousTree, id: previousID)
             child.listsAll = listsAll
             pending.nodes.append(node)
@@ -324,19 +365,21 @@ public final class Archiver {
                 child.modified = true
                 return
             }
-            let opened: Directory
-            do { opened = try Directory.open(at: directory, name: name) } catch {
-                warn(path, error.isNotFound ? "vanished during the backup" : "cannot enter the directory: \(error)")
-                child.modified = true
-                return
-            }
-            try descend(opened, into: child, path: path, pool: pool)
+            try enter(name, of: directory, listed: listed, child: child, path: path, pool: pool)
         case .symlink:
             summary.otherEntries += 1
-            do { node.linkTarget = try directory.readLink(name) } catch {
+            switch linkTarget {
+            case .success(let target): node.linkTarget = target
+            case .failure(let error):
                 warn(path, "skipped: \(error)")
                 pending.modified = true
                 return
+            case nil:
+                do { node.linkTarget = try directory.directory.readLink(name) } catch {
+                    warn(path, "skipped: \(error)")
+                    pending.modified = true
+                    return
+                }
             }
             if node != previous { pending.modified = true }
             pending.nodes.append(node)

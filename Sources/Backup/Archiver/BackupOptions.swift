@@ -1,3 +1,4 @@
+import Glibc
 import ObjectStore
 import Repository
 
@@ -15,6 +16,9 @@ public struct BackupOptions: Sendable {
     public var identity: WriterIdentity
     /// Worker threads reading, chunking and compressing files.
     public var threads: Int
+    /// Threads listing and stat'ing directories in unoptimized mode, the walking thread included: 1 walks serially.
+    /// Any number gives the same recovery point.
+    public var walkThreads = BackupOptions.defaultWalkThreads
     /// The backup item the recovery point is committed under, on a store that commits points (the vault).
     public var item: BackupItem = .filesAndFolders
     /// Keep the recovery point at least until then (RFC 3339), on a store that applies retention (the vault).
@@ -33,6 +37,10 @@ public struct BackupOptions: Sendable {
     /// excludes, the journal's directories and warnings speak of the recorded path; metadata and content come from
     /// what is read.
     public var readFrom: [String: String] = [:]
+
+    /// One per processor, at most 4: enough to keep the walk ahead of the file workers without crowding them out on
+    /// a large machine (docs/performance.md, *Parallel walk*).
+    public static var defaultWalkThreads: Int { min(max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 1), 4) }
 
     public init(paths: [String], identity: WriterIdentity, threads: Int) {
         self.paths = paths

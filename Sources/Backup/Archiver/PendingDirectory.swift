@@ -22,12 +22,25 @@ final class PendingDirectory {
     /// changed (its ctime moved): it may have been renamed away and back, and what changed inside it meanwhile was
     /// recorded by the journal under a path that is gone.
     var listsAll = false
+    /// Unoptimized mode: the subdirectories whose listings were requested ahead of the walker, in the order it enters
+    /// them; dropped once the directory is walked (each request holds this directory open).
+    var requests: [ParallelWalk.Request] = [] {
+        didSet { nextRequest = 0 }
+    }
+    private var nextRequest = 0
 
     init(previous: Tree?, id: BlobID? = nil) {
         self.previous = previous
         previousID = previous == nil ? nil : id
         previousCount = previous?.nodes.count ?? 0
         modified = previous == nil || id == nil
+    }
+
+    /// The next requested listing, if it is the one of subdirectory `name`.
+    func takeRequest(named name: [UInt8]) -> ParallelWalk.Request? {
+        guard nextRequest < requests.count, requests[nextRequest].name == name else { return nil }
+        nextRequest += 1
+        return requests[nextRequest - 1]
     }
 
     /// The index of the child directory `name`, adding `node` for it if it is not there yet.

@@ -9,6 +9,7 @@ extension BackupCommand {
         var given: [String] = []
         if !paths.isEmpty { given.append("paths") }
         if threads != nil { given.append("--threads") }
+        if walkThreads != nil { given.append("--walk-threads") }
         if !exclude.isEmpty { given.append("--exclude") }
         if oneFileSystem { given.append("--one-file-system") }
         if !tag.isEmpty { given.append("--tag") }

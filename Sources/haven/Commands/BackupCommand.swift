@@ -19,6 +19,9 @@ struct BackupCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (default: one per processor).")
     var threads: Int?
 
+    @Option(name: .long, help: "Threads listing directories in a full scan, the walking one included; 1 walks serially (default: one per processor, at most 4).")
+    var walkThreads: Int?
+
     @Option(name: .long, help: "Leave out paths matching a shell pattern (a name anywhere, or an absolute path with /). Repeatable.")
     var exclude: [String] = []
 
@@ -54,6 +57,7 @@ struct BackupCommand: ParsableCommand {
 
     func validate() throws {
         if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64") }
+        if let walkThreads, !(1...64).contains(walkThreads) { throw ValidationError("--walk-threads must be between 1 and 64") }
         guard BackupItem.kinds.contains(itemKind) else { throw ValidationError("--item-kind must be files, volume or system-state") }
         guard (1...256).contains(item.utf8.count) else { throw ValidationError("--item must be 1 to 256 bytes") }
         if let retainUntil, ISO8601DateFormatter().date(from: retainUntil) == nil || !retainUntil.hasSuffix("Z") {
@@ -83,6 +87,7 @@ struct BackupCommand: ParsableCommand {
             }
             let identity = SystemClock.identity()
             var options = BackupOptions(paths: absolute, identity: identity, threads: threads ?? SystemClock.processors)
+            options.walkThreads = walkThreads ?? options.walkThreads
             options.excludes = exclude
             options.oneFileSystem = oneFileSystem
             options.tags = tag
