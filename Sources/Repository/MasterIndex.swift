@@ -51,10 +51,15 @@ public final class MasterIndex: Sendable {
             for entry in entries {
                 state.blobs[entry.id] = Slot(pack: number, type: entry.type, offset: entry.offset, length: entry.length,
                                              rawLength: entry.rawLength)
-                state.claimed.remove(entry.id)
+                if !state.claimed.isEmpty { state.claimed.remove(entry.id) }
             }
             if let indexObject, state.indexObjects[number] == nil { state.indexObjects[number] = indexObject }
         }
+    }
+
+    /// Makes room for `count` more blobs at once, so loading a large index does not grow the table step by step.
+    func reserve(_ count: Int) {
+        state.withLock { state in state.blobs.reserveCapacity(state.blobs.count + count) }
     }
 
     /// Records that the stored index object `name` lists the blobs of `packs`.

@@ -102,15 +102,18 @@ public final class Repository: @unchecked Sendable {
     func loadIndex() throws {
         let opener = EnvelopeOpener(key: key)
         let stored = Set(try storeCall("list the packs", { try store.list(.data) }).map(\.key.name))
+        var objects: [(name: String, packs: [(pack: String, entries: [PackEntry])])] = []
         for info in try storeCall("list the index", { try store.list(.index) }) {
             let bytes = try storeCall("read index \(info.key.name.prefix(16))") { try store.get(info.key) }
             let plaintext = try opener.openObject(bytes, what: "index \(info.key.name.prefix(16))")
-            let packs: [(pack: String, entries: [PackEntry])]
-            do { packs = try IndexFile.decode(plaintext, name: info.key.name) } catch {
+            do { objects.append((info.key.name, try IndexFile.decode(plaintext, name: info.key.name))) } catch {
                 throw RepositoryError(.corrupt, error.description)
             }
-            for (pack, entries) in packs where stored.contains(pack) {
-                index.add(pack: pack, entries: entries, indexObject: info.key.name)
+        }
+        index.reserve(objects.reduce(0) { total, object in object.packs.reduce(total) { $0 + $1.entries.count } })
+        for object in objects {
+            for (pack, entries) in object.packs where stored.contains(pack) {
+                index.add(pack: pack, entries: entries, indexObject: object.name)
             }
         }
     }
