@@ -78,10 +78,7 @@ final class ParallelWalk: @unchecked Sendable {
         pthread_cond_init(&listed, nil)
         pthread_cond_init(&allDone, nil)
         for index in 0..<running {
-            let thread = Thread { [self] in self.work(reader: repository.makeBlobReader()) }
-            thread.name = "haven-walk-\(index)"
-            thread.stackSize = 1 << 20
-            thread.start()
+            Thread.startBackground(named: "haven-walk-\(index)") { [self] in self.work(reader: repository.makeBlobReader()) }
         }
     }
 

@@ -33,10 +33,7 @@ final class WorkerPool<Worker: PoolWorker>: @unchecked Sendable where Worker.Job
         pthread_cond_init(&notFull, nil)
         pthread_cond_init(&allDone, nil)
         for index in 0..<running {
-            let thread = Thread { [self] in self.work(makeWorker) }
-            thread.name = "haven-worker-\(index)"
-            thread.stackSize = 1 << 20
-            thread.start()
+            Thread.startBackground(named: "haven-worker-\(index)") { [self] in self.work(makeWorker) }
         }
     }
 
@@ -107,5 +104,16 @@ final class WorkerPool<Worker: PoolWorker>: @unchecked Sendable where Worker.Job
         let failure = self.failure
         pthread_mutex_unlock(&mutex)
         if let failure { throw failure }
+    }
+}
+
+extension Thread {
+    /// Starts a named thread with a 1 MiB stack (enough for the walk's and the workers' frames) running `body`: how the
+    /// backup's worker pool and the parallel walk start their threads.
+    static func startBackground(named name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread(block: body)
+        thread.name = name
+        thread.stackSize = 1 << 20
+        thread.start()
     }
 }
