@@ -60,6 +60,9 @@ public final class Repository: @unchecked Sendable {
         guard !slots.isEmpty else {
             throw RepositoryError(.notFound, "there is no repository there (no key slots); create one with `haven repo init`")
         }
+        // The index is read (still sealed) while scrypt derives the key: over a vault that is the listing and the
+        // downloads, locally the listing of every pack folder; both take about as long as the key.
+        let index = loadIndex ? Prefetch(named: "haven-index-read") { try readIndex(from: store) } : nil
         var key: MasterKey?
         for slot in slots {
             let bytes = try storeCall("read key slot \(slot.key.name.prefix(16))") { try store.get(slot.key) }
@@ -71,6 +74,7 @@ public final class Repository: @unchecked Sendable {
             }
         }
         guard let key else {
+            _ = try? index?.value()
             throw RepositoryError(.wrongPassphrase, "the passphrase is wrong: it unlocks none of the repository's \(slots.count) key slot(s)")
         }
         let configBytes = try storeCall("read the config") { try store.get(ObjectKey(.config, "config")) }
@@ -81,7 +85,7 @@ public final class Repository: @unchecked Sendable {
         }
         try config.validate()
         let repository = Repository(store: store, key: key, config: config)
-        if loadIndex { try repository.loadIndex() }
+        if let index { try repository.loadIndex(try index.value()) }
         return repository
     }
 
@@ -96,23 +100,41 @@ public final class Repository: @unchecked Sendable {
         return name
     }
 
+    /// What loading the index reads from the store: the packs it lists, and every index object as stored (sealed).
+    struct StoredIndex: Sendable {
+        var packs: Set<String>
+        var objects: [(name: String, sealed: [UInt8])]
+    }
+
     /// Loads every index object into `index`, leaving out the packs the store no longer lists: the vault's garbage
     /// collection removes packs no recovery point references, and dedup must never point at a pack that is gone.
-    /// The packs are listed before the indexes, so a pack stored meanwhile is at worst not deduplicated against.
-    func loadIndex() throws {
+    func loadIndex() throws { try loadIndex(Self.readIndex(from: store)) }
+
+    /// Lists the packs, then the index objects, and reads each: a pack stored meanwhile is at worst not deduplicated
+    /// against.
+    static func readIndex(from store: any ObjectStore) throws -> StoredIndex {
+        let packs = Set(try storeCall("list the packs", { try store.list(.data) }).map(\.key.name))
+        let objects = try storeCall("list the index", { try store.list(.index) }).map { info in
+            (name: info.key.name, sealed: try storeCall("read index \(info.key.name.prefix(16))") { try store.get(info.key) })
+        }
+        return StoredIndex(packs: packs, objects: objects)
+    }
+
+    func loadIndex(_ stored: StoredIndex) throws {
         let opener = EnvelopeOpener(key: key)
-        let stored = Set(try storeCall("list the packs", { try store.list(.data) }).map(\.key.name))
+        var stored = stored
         var objects: [(name: String, packs: [(pack: String, entries: [PackEntry])])] = []
-        for info in try storeCall("list the index", { try store.list(.index) }) {
-            let bytes = try storeCall("read index \(info.key.name.prefix(16))") { try store.get(info.key) }
-            let plaintext = try opener.openObject(bytes, what: "index \(info.key.name.prefix(16))")
-            do { objects.append((info.key.name, try IndexFile.decode(plaintext, name: info.key.name))) } catch {
+        for position in stored.objects.indices {
+            let name = stored.objects[position].name
+            let plaintext = try opener.openObject(stored.objects[position].sealed, what: "index \(name.prefix(16))")
+            stored.objects[position].sealed = []
+            do { objects.append((name, try IndexFile.decode(plaintext, name: name))) } catch {
                 throw RepositoryError(.corrupt, error.description)
             }
         }
         index.reserve(objects.reduce(0) { total, object in object.packs.reduce(total) { $0 + $1.entries.count } })
         for object in objects {
-            for (pack, entries) in object.packs where stored.contains(pack) {
+            for (pack, entries) in object.packs where stored.packs.contains(pack) {
                 index.add(pack: pack, entries: entries, indexObject: object.name)
             }
         }

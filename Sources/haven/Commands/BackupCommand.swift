@@ -80,6 +80,10 @@ struct BackupCommand: ParsableCommand {
         if global.usesAgent { return try runThroughAgent() }
         try runCommand {
             let started = SystemClock.monotonic()
+            let journalDirectory = journal.map(JournalDirectory.init)
+            // Taken before anything is read: what changes while this backup runs is the next one's to list. The
+            // running watcher hands it over while the repository opens.
+            let handOver = journalDirectory.map { directory in Prefetch(named: "haven-journal-hand-over") { try directory.take() } }
             let repository = try global.openRepository()
             defer { global.release(repository) }
             let absolute = paths.map { path in
@@ -99,12 +103,10 @@ struct BackupCommand: ParsableCommand {
                 let normalized = try Archiver.normalizedPaths(absolute)
                 options.parent = parentCandidate(in: try repository.recoveryPoints(), hostname: identity.hostname, paths: normalized)
             }
-            let journalDirectory = journal.map(JournalDirectory.init)
             var journalID: String?
             var journalReason: String?
-            if let journalDirectory {
-                // Taken before anything is read: what changes while this backup runs is the next one's to list.
-                let taken = try journalDirectory.take()
+            if let journalDirectory, let handOver {
+                let taken = try handOver.value()
                 journalID = taken.answered && journalDirectory.isWatched() ? journalDirectory.journalID() : nil
                 let state = journalDirectory.state()
                 if let parent = options.parent, let journalID, let state, state.journalID == journalID, state.point == parent.id,
