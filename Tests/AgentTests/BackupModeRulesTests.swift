@@ -22,7 +22,7 @@ struct BackupModeRulesTests {
     @Test("the initial backup, and any after a failed or cancelled one, is unoptimized, with the reason")
     func outcomes() {
         #expect(reason(BackupModeRules.decide(mark: nil, journal: journal, goalFingerprint: "g"))?.contains("first backup") == true)
-        #expect(reason(BackupModeRules.decide(mark: mark(), journal: journal, goalFingerprint: "g", parent: "other"))?.contains("latest recovery point") == true)
+        #expect(reason(BackupModeRules.decide(mark: mark(), journal: journal, goalFingerprint: "g", parent: "other"))?.contains("newest recovery point") == true)
         #expect(reason(BackupModeRules.decide(mark: mark(.failed), journal: journal, goalFingerprint: "g"))?.contains("failed") == true)
         #expect(reason(BackupModeRules.decide(mark: mark(.cancelled), journal: journal, goalFingerprint: "g"))?.contains("cancelled") == true)
         #expect(reason(BackupModeRules.decide(mark: mark(), journal: journal, goalFingerprint: "g",

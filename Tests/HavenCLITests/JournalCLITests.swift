@@ -26,9 +26,9 @@ struct JournalCLITests {
     }
 
     /// Backs up with the journal and returns (mode, reason, files changed).
-    static func backup(_ cli: CLI, _ journal: String, _ source: String) throws -> (String, String?, Int) {
+    static func backup(_ cli: CLI, _ journal: String, _ source: String, _ options: [String] = []) throws -> (String, String?, Int) {
         usleep(500_000)  // the watcher writes what it saw every 200 ms
-        let result = try cli.run(["backup", "--json", "--journal", journal, source])
+        let result = try cli.run(["backup", "--json", "--journal", journal] + options + [source])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try #require(CLI.json(result.stdout) as? [String: Any], "\(result.stdout)")
         let summary = report["summary"] as? [String: Any]
@@ -98,5 +98,28 @@ struct JournalCLITests {
             let (next, why, found) = try Self.backup(cli, journal, source)
             #expect(next == "optimized" && found == 1, "round \(round): \(next) \(why ?? "") \(found)")
         }
+    }
+
+    @Test("a backup with other exclusions than the journal's last one lists everything, so a newly excluded file leaves and a no longer excluded one comes back")
+    func exclusionsChangedMeansUnoptimized() throws {
+        let (temp, source, journal, cli) = try Self.prepared(files: 20)
+        defer { withExtendedLifetime(temp) {} }
+        let watcher = try Self.watch(journal, source)
+        defer { Self.stop(watcher) }
+        #expect(try Self.backup(cli, journal, source).0 == "unoptimized")
+        #expect(try Self.backup(cli, journal, source).0 == "optimized")
+
+        // Nothing changed on disk, but file-3.txt is now excluded: the parent's unchanged folder must not be reused.
+        let (excluded, reason, _) = try Self.backup(cli, journal, source, ["--exclude", "file-3.txt"])
+        #expect(excluded == "unoptimized" && reason?.contains("exclusions changed") == true, "\(excluded) \(reason ?? "")")
+        let listed = try cli.run(["ls", "latest"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(!listed.stdout.contains("file-3.txt") && listed.stdout.contains("file-4.txt"), "\(listed.stdout)")
+        #expect(try Self.backup(cli, journal, source, ["--exclude", "file-3.txt"]).0 == "optimized")
+
+        let (included, why, _) = try Self.backup(cli, journal, source)
+        #expect(included == "unoptimized" && why?.contains("exclusions changed") == true, "\(included) \(why ?? "")")
+        let relisted = try cli.run(["ls", "latest"])
+        #expect(relisted.stdout.contains("file-3.txt"), "\(relisted.stdout)")
     }
 }

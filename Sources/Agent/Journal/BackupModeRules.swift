@@ -41,6 +41,11 @@ public enum ModeDecision: Sendable, Equatable {
 }
 
 public enum BackupModeRules {
+    /// What an item's journal mark depends on besides time: another set of sources or exclusions is another tree.
+    public static func fingerprint(paths: [String], excludes: [String], oneFileSystem: Bool) -> String {
+        (paths.sorted() + ["--"] + excludes.sorted() + [oneFileSystem ? "one-file-system" : ""]).joined(separator: "\u{0}")
+    }
+
     /// - Parameters:
     ///   - mark: the item's last backup, nil when it never had one.
     ///   - journal: the journal's state now.
@@ -58,7 +63,7 @@ public enum BackupModeRules {
         case .succeeded: break
         }
         if let parent, mark.recoveryPoint != parent {
-            return .unoptimized(reason: "the latest recovery point in the vault is not the one this machine's last backup made")
+            return .unoptimized(reason: "the newest recovery point is not the one this machine's last backup made")
         }
         guard mark.goalFingerprint == goalFingerprint else {
             return .unoptimized(reason: "the backup goal's sources or exclusions changed since the last backup")
@@ -68,7 +73,8 @@ public enum BackupModeRules {
             return .unoptimized(reason: "no change journal: \(reason)")
         case .running(let id, _, let overflows):
             guard mark.journalID == id else {
-                return .unoptimized(reason: "the change journal has a gap: the agent was restarted (or the filesystem remounted) since the last backup")
+                return .unoptimized(reason: "the change journal has a gap: it was restarted (the agent or `haven journal watch`), or the "
+                    + "filesystem remounted, since the last backup")
             }
             if overflows.contains(where: { $0 > mark.sequence }) {
                 return .unoptimized(reason: "the change journal has a gap: more changes arrived at once than the kernel could queue")

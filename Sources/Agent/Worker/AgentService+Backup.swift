@@ -71,7 +71,7 @@ extension AgentService {
 
         // The mode, as MARS decides it: the journal's mark is taken before anything is read, so a change made while
         // this backup runs is the next one's to see.
-        let fingerprint = Self.fingerprint(paths: paths, excludes: options.excludes, oneFileSystem: options.oneFileSystem)
+        let fingerprint = BackupModeRules.fingerprint(paths: paths, excludes: options.excludes, oneFileSystem: options.oneFileSystem)
         let previousMark = try goals.journalMark(kind: item.kind, name: item.name)
         let start = journal.mark()
         let decision = parent == nil
@@ -138,11 +138,6 @@ extension AgentService {
         if run.timedOut { return "did not finish within \(Int(timeout)) seconds and was stopped" }
         if let status = run.exitStatus { return "exited with status \(status)" }
         return "was killed by a signal"
-    }
-
-    /// What the journal's mark depends on besides time: another set of sources or exclusions is another tree.
-    static func fingerprint(paths: [String], excludes: [String], oneFileSystem: Bool) -> String {
-        (paths.sorted() + ["--"] + excludes.sorted() + [oneFileSystem ? "one-file-system" : ""]).joined(separator: "\u{0}")
     }
 
     /// The newest live recovery point of the item in the vault that this repository can read: what the backup

@@ -1,3 +1,4 @@
+import Agent
 import ArgumentParser
 import Backup
 import Foundation
@@ -105,20 +106,16 @@ struct BackupCommand: ParsableCommand {
             }
             var journalID: String?
             var journalReason: String?
+            let fingerprint = BackupModeRules.fingerprint(paths: try Archiver.normalizedPaths(absolute), excludes: exclude,
+                                                          oneFileSystem: oneFileSystem)
             if let journalDirectory, let handOver {
                 let taken = try handOver.value()
                 journalID = taken.answered && journalDirectory.isWatched() ? journalDirectory.journalID() : nil
-                let state = journalDirectory.state()
-                if let parent = options.parent, let journalID, let state, state.journalID == journalID, state.point == parent.id,
-                   !taken.overflowed {
-                    options.changedDirectories = taken.directories
-                    options.multiLinkDirectories = Set(state.multiLinkDirectories)
-                } else if options.parent != nil {
-                    journalReason = !taken.answered
-                        ? "the running `haven journal watch` did not hand its journal over (restart it if this persists)"
-                        : Self.unoptimizedReason(watched: journalID != nil, state: state, journalID: journalID,
-                                                 parent: options.parent?.id, overflowed: taken.overflowed)
-                }
+                let decision = Self.decide(taken: taken, watchedID: journalID, state: journalDirectory.state(),
+                                           fingerprint: fingerprint, parent: options.parent?.id)
+                options.changedDirectories = decision.changedDirectories
+                options.multiLinkDirectories = decision.multiLinkDirectories
+                journalReason = decision.reason
             }
             let snapshots = freezeSources(&options)
             defer { snapshots.release() }
@@ -133,7 +130,7 @@ struct BackupCommand: ParsableCommand {
             if let journalDirectory {
                 if let journalID, journalDirectory.isWatched(), journalDirectory.journalID() == journalID {
                     try journalDirectory.commit(.init(journalID: journalID, point: result.recoveryPoint.id,
-                                                      multiLinkDirectories: result.multiLinkDirectories.sorted()))
+                                                      multiLinkDirectories: result.multiLinkDirectories.sorted(), fingerprint: fingerprint))
                 } else {
                     journalDirectory.forgetState()
                 }
@@ -148,17 +145,6 @@ struct BackupCommand: ParsableCommand {
     private func modeReason(_ mode: BackupMode) -> String? {
         if case .unoptimized(let reason) = mode, !reason.isEmpty { return reason }
         return nil
-    }
-
-    /// Why a backup given a journal still lists everything, in words.
-    static func unoptimizedReason(watched: Bool, state: JournalDirectory.State?, journalID: String?, parent: String?,
-                                  overflowed: Bool) -> String {
-        guard watched else { return "no `haven journal watch` is keeping the journal, so changes may have been missed" }
-        guard let state else { return "the journal has no mark of a previous good backup yet" }
-        if state.journalID != journalID { return "the journal was restarted since the last backup (a gap)" }
-        if state.point != parent { return "the previous recovery point is not the one the journal's mark belongs to" }
-        if overflowed { return "more changes arrived at once than the kernel could queue (a gap)" }
-        return "the journal cannot be trusted"
     }
 
     private func report(_ result: BackupResult, pointsInTime: [PointInTime]) {

@@ -17,7 +17,14 @@ struct JournalDirectory {
         var journalID: String
         var point: String
         var multiLinkDirectories: [String]
+        /// The sources and exclusions the backup ran with (`BackupModeRules.fingerprint`); absent in a mark written
+        /// before it was kept, which then matches no backup.
+        var fingerprint: String?
     }
+
+    /// What a backup takes from the journal: the directories recorded, whether events were lost, and whether the
+    /// running watcher answered the hand-over.
+    typealias Taken = (directories: Set<String>, overflowed: Bool, answered: Bool)
 
     var lockPath: String { path + "/lock" }
     var idPath: String { path + "/id" }
@@ -53,7 +60,7 @@ struct JournalDirectory {
     /// Takes every change recorded so far: what a backup starting now must list. A running watcher hands them over
     /// itself, as it must remove its ignore marks at the same moment; `answered` is false when one runs and did not,
     /// and then nothing taken may be trusted. Without a watcher the backup lists everything anyway.
-    func take() throws -> (directories: Set<String>, overflowed: Bool, answered: Bool) {
+    func take() throws -> Taken {
         var answered = true
         if isWatched() { answered = requestHandOver() } else { try moveChangesToTaken() }
         let lines = ((try? FileIO.readFile(takenPath)) ?? []).split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
