@@ -114,6 +114,28 @@ struct SystemStateTests {
         #expect(second.filesUnchanged > 0)
     }
 
+    @Test("the goal's pre-backup command runs before the system state is collected: a file it writes under /etc is in the point")
+    func preCommandRunsBeforeCollection() async throws {
+        let vault = try TestVault()
+        let agent = try TestAgent()
+        defer { Task { await agent.stop() } }
+        try agent.register(vault)
+        let marker = "/etc/haven-pre-command-\(UUID().uuidString.lowercased())"
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let schedule = try BackupSchedule(frequency: .daily, times: [TimeOfDay(hour: 3, minute: 0)!], timeZoneIdentifier: "UTC")
+        var goal = try BackupGoal(paths: [], systemState: true, schedule: schedule)
+        goal.preCommand = "echo quiesced > \(marker)"
+        goal.postCommand = "rm -f \(marker)"
+        try agent.service.saveGoal(goal, securityPIN: try vault.pin())
+
+        let (_, report) = try await backUp(agent)
+        let point = try #require(report.recoveryPoint)
+        let etc = try agent.service.browse(machine: nil, passphrase: nil, point: point, path: "/etc")
+        #expect(etc.contains { $0.path == marker }, "\(etc.map(\.path).prefix(5))")
+        #expect(report.commands?.map(\.phase) == ["pre", "post"])
+        #expect(!FileManager.default.fileExists(atPath: marker), "the post-backup command did not run")
+    }
+
     @Test("another server reads the components and the System State file of this server's point with its passphrase")
     func fromAnotherServer() async throws {
         let vault = try TestVault()

@@ -15,6 +15,33 @@ extension AgentService {
         guard let goal = try goal() else {
             throw AgentError(.invalidInput, "there is no backup goal any more; choose what to protect on Schedule backup")
         }
+        // The goal's pre-backup command runs before anything is read or collected (a database dump it writes, or an
+        // application it quiesces, is part of this backup, the system state included). From then on the post-backup
+        // command runs however the job ends: with the outcome the archiver's end sets, else "failed".
+        var commands: [CommandRun] = []
+        let hookTimeout = TimeInterval(goal.commandTimeoutSeconds ?? 600)
+        let hookEnvironment = ["HAVEN_ITEM_KIND": job.itemKind, "HAVEN_ITEM_NAME": job.itemName, "HAVEN_JOB_ID": "\(job.id)"]
+        func runPostCommand(_ outcome: String) {
+            guard let post = goal.postCommand else { return }
+            let run = HookCommand.run(post, phase: "post", timeout: hookTimeout,
+                                      environment: hookEnvironment.merging(["HAVEN_PHASE": "post", "HAVEN_RESULT": outcome]) { $1 })
+            log("job \(job.id): post-backup command \(run.succeeded ? "succeeded" : Self.describeFailure(run, timeout: hookTimeout))")
+            commands.append(run)
+        }
+        if let pre = goal.preCommand {
+            let run = HookCommand.run(pre, phase: "pre", timeout: hookTimeout,
+                                      environment: hookEnvironment.merging(["HAVEN_PHASE": "pre"]) { $1 })
+            commands.append(run)
+            guard run.succeeded else {
+                runPostCommand("failed")
+                let tail = run.output.trimmingCharacters(in: .whitespacesAndNewlines).suffix(400)
+                throw AgentError(.invalidInput, field: "preCommand", "the pre-backup command \(Self.describeFailure(run, timeout: hookTimeout)), "
+                    + "so the backup did not run" + (tail.isEmpty ? "" : "; its output ends: \(tail)"))
+            }
+        }
+        var postOutcome: String? = "failed"
+        defer { if let postOutcome { runPostCommand(postOutcome) } }
+
         let systemState = job.itemKind == "system-state" ? try collectSystemState() : nil
         let paths = systemState?.archivePaths ?? (job.itemKind == "volume" ? [job.itemName] : goal.paths)
         if job.itemKind == "volume" { try requireMounted(volume: job.itemName) }
@@ -45,29 +72,6 @@ extension AgentService {
         options.item = item
         options.retainUntil = parameters.retainUntil
         options.progress = running.backup
-
-        // The goal's pre-backup command runs first (a database dump it writes is part of this backup), then the mark.
-        var commands: [CommandRun] = []
-        let hookTimeout = TimeInterval(goal.commandTimeoutSeconds ?? 600)
-        let hookEnvironment = ["HAVEN_ITEM_KIND": item.kind, "HAVEN_ITEM_NAME": item.name, "HAVEN_JOB_ID": "\(job.id)"]
-        func runPostCommand(_ outcome: String) {
-            guard let post = goal.postCommand else { return }
-            let run = HookCommand.run(post, phase: "post", timeout: hookTimeout,
-                                      environment: hookEnvironment.merging(["HAVEN_PHASE": "post", "HAVEN_RESULT": outcome]) { $1 })
-            log("job \(job.id): post-backup command \(run.succeeded ? "succeeded" : Self.describeFailure(run, timeout: hookTimeout))")
-            commands.append(run)
-        }
-        if let pre = goal.preCommand {
-            let run = HookCommand.run(pre, phase: "pre", timeout: hookTimeout,
-                                      environment: hookEnvironment.merging(["HAVEN_PHASE": "pre"]) { $1 })
-            commands.append(run)
-            guard run.succeeded else {
-                runPostCommand("failed")
-                let tail = run.output.trimmingCharacters(in: .whitespacesAndNewlines).suffix(400)
-                throw AgentError(.invalidInput, field: "preCommand", "the pre-backup command \(Self.describeFailure(run, timeout: hookTimeout)), "
-                    + "so the backup did not run" + (tail.isEmpty ? "" : "; its output ends: \(tail)"))
-            }
-        }
 
         // The mode, as MARS decides it: the journal's mark is taken before anything is read, so a change made while
         // this backup runs is the next one's to see.
@@ -102,10 +106,11 @@ extension AgentService {
                 .run(elapsed: { self.clock().timeIntervalSince(started) })
         } catch {
             record(error is BackupCancelled ? .cancelled : .failed, point: nil, multiLink: nil)
-            runPostCommand(error is BackupCancelled ? "cancelled" : "failed")
+            postOutcome = error is BackupCancelled ? "cancelled" : "failed"
             throw error
         }
         let snapshotWarnings = snapshots.release()
+        postOutcome = nil
         runPostCommand("succeeded")
         let commandWarnings = commands.filter { $0.phase == "post" && !$0.succeeded }.map {
             "post-backup command: \(Self.describeFailure($0, timeout: hookTimeout))"
