@@ -8,9 +8,12 @@ import Testing
 
 @Suite("System state through the agent", .serialized)
 struct SystemStateTests {
-    func saveSystemStateGoal(_ agent: TestAgent, _ vault: TestVault) throws {
+    func saveSystemStateGoal(_ agent: TestAgent, _ vault: TestVault, preCommand: String? = nil, postCommand: String? = nil) throws {
         let schedule = try BackupSchedule(frequency: .daily, times: [TimeOfDay(hour: 3, minute: 0)!], timeZoneIdentifier: "UTC")
-        try agent.service.saveGoal(try BackupGoal(paths: [], systemState: true, schedule: schedule), securityPIN: try vault.pin())
+        var goal = try BackupGoal(paths: [], systemState: true, schedule: schedule)
+        goal.preCommand = preCommand
+        goal.postCommand = postCommand
+        try agent.service.saveGoal(goal, securityPIN: try vault.pin())
     }
 
     /// Backs up now and waits: the job succeeds, or completes with warnings when a component could not be fully
@@ -122,11 +125,7 @@ struct SystemStateTests {
         try agent.register(vault)
         let marker = "/etc/haven-pre-command-\(UUID().uuidString.lowercased())"
         defer { try? FileManager.default.removeItem(atPath: marker) }
-        let schedule = try BackupSchedule(frequency: .daily, times: [TimeOfDay(hour: 3, minute: 0)!], timeZoneIdentifier: "UTC")
-        var goal = try BackupGoal(paths: [], systemState: true, schedule: schedule)
-        goal.preCommand = "echo quiesced > \(marker)"
-        goal.postCommand = "rm -f \(marker)"
-        try agent.service.saveGoal(goal, securityPIN: try vault.pin())
+        try saveSystemStateGoal(agent, vault, preCommand: "echo quiesced > \(marker)", postCommand: "rm -f \(marker)")
 
         let (_, report) = try await backUp(agent)
         let point = try #require(report.recoveryPoint)
