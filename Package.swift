@@ -42,6 +42,8 @@ let package = Package(
         // Storage, format, engine.
         .target(name: "ObjectStore", dependencies: ["FileIO", "Crypto"]),
         .target(name: "ObjectStoreTesting", dependencies: ["ObjectStore"]),
+        // The portals' tests share one scripted browser (cookies, forms, CSRF tokens) over HTTPClient.
+        .target(name: "PortalTesting", dependencies: ["HTTPClient"]),
         .target(name: "Repository", dependencies: ["ObjectStore", "Crypto", "Compression", "FileIO"]),
         .target(name: "Backup", dependencies: ["Repository", "FileIO", "Compression"]),
 
@@ -92,9 +94,9 @@ let package = Package(
             "HTTPServer", "FileIO", "Crypto",
         ]),
         .testTarget(name: "AgentPortalTests", dependencies: [
-            "AgentPortal", "Agent", "Web", "HTTPServer", "HTTPClient", "Vault", "VaultAPI", "VaultProtocol", "FileIO", "Crypto",
+            "AgentPortal", "Agent", "Web", "HTTPServer", "HTTPClient", "PortalTesting", "Vault", "VaultAPI", "VaultProtocol", "FileIO", "Crypto",
         ]),
-        .testTarget(name: "WebTests", dependencies: ["Web", "HTTPServer", "HTTPClient"]),
+        .testTarget(name: "WebTests", dependencies: ["Web", "HTTPServer", "HTTPClient", "PortalTesting"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "VaultProtocol", "ObjectStore", "SQLiteDB", "FileIO"]),
         .testTarget(name: "VaultAPITests", dependencies: [
             "VaultAPI", "Vault", "VaultProtocol", "HTTPServer", "HTTPClient", "ObjectStore", "FileIO", "Crypto",
@@ -104,7 +106,7 @@ let package = Package(
             "Repository", "FileIO", "Backup", "Crypto",
         ]),
         .testTarget(name: "VaultPortalTests", dependencies: [
-            "VaultPortal", "Vault", "VaultProtocol", "Web", "HTTPServer", "HTTPClient", "FileIO", "Crypto", "ObjectStore",
+            "VaultPortal", "Vault", "VaultProtocol", "Web", "HTTPServer", "HTTPClient", "PortalTesting", "FileIO", "Crypto", "ObjectStore",
         ]),
     ]
 )

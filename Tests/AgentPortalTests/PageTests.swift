@@ -2,6 +2,7 @@
 import Agent
 import AgentPortal
 import Foundation
+import PortalTesting
 import Testing
 
 @Suite("agent portal pages", .serialized)

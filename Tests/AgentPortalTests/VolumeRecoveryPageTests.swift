@@ -4,6 +4,7 @@
 import Agent
 import AgentPortal
 import Foundation
+import PortalTesting
 import Testing
 
 @Suite("agent portal volume recovery", .serialized)

@@ -1,5 +1,6 @@
 /// The vault portal's pages over real HTTP: sign-in, vaults, a vault, a server, audit log, help, 404s and CSRF.
 import Foundation
+import PortalTesting
 import Testing
 import Vault
 import VaultPortal

@@ -2,6 +2,7 @@
 import Foundation
 import HTTPClient
 import HTTPServer
+import PortalTesting
 import Testing
 import Web
 

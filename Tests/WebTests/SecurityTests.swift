@@ -1,6 +1,7 @@
 /// CSRF, Host checking, security headers, session expiry and the sign-in rate limit, over real HTTP.
 import Foundation
 import HTTPClient
+import PortalTesting
 import Testing
 import Web
 

@@ -1,6 +1,7 @@
 /// First-run setup with the one-time token, password rules, sign-in, sign-out and the sign-in requirement, over real HTTP.
 import Foundation
 import HTTPClient
+import PortalTesting
 import Testing
 import Web
 

@@ -3,6 +3,7 @@ import Agent
 import AgentPortal
 import Foundation
 import HTTPServer
+import PortalTesting
 import Vault
 import VaultAPI
 import VaultProtocol

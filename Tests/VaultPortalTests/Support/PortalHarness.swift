@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import HTTPServer
 import ObjectStore
+import PortalTesting
 import Vault
 import VaultPortal
 import VaultProtocol

@@ -1,6 +1,7 @@
 /// A portal on the real HTTP server on loopback, with a real SQLite file and a copy of the real templates.
 import Foundation
 import HTTPServer
+import PortalTesting
 import SQLiteDB
 import Web
 
