@@ -82,3 +82,22 @@ public struct HarnessError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
+
+extension Browser {
+    /// A browser at `base` that has set the administrator password with the setup token (when none is set yet) or
+    /// signed in with it.
+    public static func signedIn(base: String, passwordIsSet: Bool, setupToken: String, password: String) async throws -> Browser {
+        let browser = Browser(base: base)
+        if passwordIsSet {
+            let token = try await browser.csrfToken(from: "/login")
+            let response = try await browser.post("/login", [("_csrf", token), ("password", password)])
+            guard response.status == 303 else { throw HarnessError("sign-in answered \(response.status)") }
+            return browser
+        }
+        let token = try await browser.csrfToken(from: "/setup")
+        let response = try await browser.post("/setup", [("_csrf", token), ("token", setupToken), ("password", password),
+                                                         ("confirm", password)])
+        guard response.status == 303 else { throw HarnessError("setup answered \(response.status): \(response.text)") }
+        return browser
+    }
+}

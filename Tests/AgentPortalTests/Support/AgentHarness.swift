@@ -92,18 +92,8 @@ final class AgentHarness: @unchecked Sendable {
 
     /// A browser that has set the administrator password (first call) or signed in (later calls).
     func signedIn() async throws -> Browser {
-        let browser = Browser(base: base)
-        if try portal.app.account.hasPassword() {
-            let token = try await browser.csrfToken(from: "/login")
-            let response = try await browser.post("/login", [("_csrf", token), ("password", Self.password)])
-            guard response.status == 303 else { throw HarnessError("sign-in answered \(response.status)") }
-            return browser
-        }
-        let token = try await browser.csrfToken(from: "/setup")
-        let response = try await browser.post("/setup", [("_csrf", token), ("token", setupToken), ("password", Self.password),
-                                                         ("confirm", Self.password)])
-        guard response.status == 303 else { throw HarnessError("setup answered \(response.status): \(response.text)") }
-        return browser
+        try await Browser.signedIn(base: base, passwordIsSet: try portal.app.account.hasPassword(), setupToken: setupToken,
+                                   password: Self.password)
     }
 
     /// Registers the agent through the Register server page with a fresh credentials file.
