@@ -75,7 +75,12 @@ make_source_tar() {
 }
 
 fresh_fs() {
-	mountpoint -q "$WORK/fs" && umount "$WORK/fs"
+	# The filesystem of the previous measurement: a watcher's fanotify group may hold it a moment after the watcher ended.
+	for _ in $(seq 1 50); do
+		mountpoint -q "$WORK/fs" || break
+		umount "$WORK/fs" 2>/dev/null || sleep 0.1
+	done
+	! mountpoint -q "$WORK/fs" || { echo "cannot unmount $WORK/fs" >&2; exit 1; }
 	rm -f "$WORK/fs.img"
 	mkdir -p "$WORK/fs"
 	truncate -s 2G "$WORK/fs.img"
@@ -140,7 +145,9 @@ one() {
 		start_watcher
 		before=$(cpu_of "$WATCHER")
 		result=$(measure "$workload" "$profile")
-		echo "$result $(stop_watcher "$before")"
+		# In this shell, not a subshell: only the shell that started the watcher can wait for it to end.
+		stop_watcher "$before" >"$WORK/watcher"
+		echo "$result $(cat "$WORK/watcher")"
 	elif [[ $journal == with ]]; then
 		echo "$(measure "$workload" "$profile") 0 0 0"
 	else
