@@ -56,8 +56,8 @@ public final class FanotifyWatcher: @unchecked Sendable {
     /// recognised without building a key.
     private var lastKey: [UInt8] = []
     private var lastDirectory: String?
-    /// Events that change where directories are: any cached path may be stale after one.
     private var ignoreMarks: IgnoreMarks
+    /// Events that change where directories are (with `onDirectory`): any cached path may be stale after one.
     private static let directoryMoved = FanotifyCalls.movedFrom | FanotifyCalls.movedTo | FanotifyCalls.delete
 
     /// Directories under an ignore mark now (see `IgnoreMarks`); 0 before Linux 6.0.
