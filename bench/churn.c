@@ -3,7 +3,8 @@
  * Works in DIRECTORIES folders under DIR (default 200) and does OPERATIONS operations, chosen by a fixed
  * pseudo-random sequence (the same seed gives the same operations): 40% create a new file and write 1-8 KiB,
  * 25% overwrite the start of an existing file, 20% rename a file (to another folder half of the time), 15% delete a file.
- * At most 64 files live in a folder; a create in a full folder deletes one first. Written in C so the kernel's
+ * An overwrite, rename or delete of a slot with no file creates one instead, so the mix done is 62% create, 16%
+ * overwrite, 13% rename and 9% delete for 50,000 operations in 200 folders, 56%, 18%, 15% and 11% for 200,000. At most 64 files live in a folder; a create in a full folder deletes one first. Written in C so the kernel's
  * work, not an interpreter's, dominates the generator's CPU time. */
 #include <fcntl.h>
 #include <stdint.h>

@@ -31,15 +31,18 @@ enum FanotifyCalls {
     static let movedTo: UInt64 = 0x80
     static let create: UInt64 = 0x100
     static let delete: UInt64 = 0x200
-    static let deleteSelf: UInt64 = 0x400
-    static let moveSelf: UInt64 = 0x800
     static let queueOverflow: UInt64 = 0x4000
     static let eventOnChild: UInt64 = 0x0800_0000
     static let onDirectory: UInt64 = 0x4000_0000
 
-    /// Everything that changes a directory's listing or an entry's content or metadata.
-    static let watchedEvents: UInt64 = modify | attrib | closeWrite | movedFrom | movedTo | create | delete | deleteSelf
-        | moveSelf | onDirectory
+    /// Everything that changes a directory's listing or an entry's content or metadata, each reported with the
+    /// directory it happened in. Not FAN_DELETE_SELF or FAN_MOVE_SELF: a directory removed or moved is reported by its old
+    /// (and new) parent's `delete` or `moved*` event, and a file's own events are never reported to a group without
+    /// FAN_REPORT_FID (it has no directory to name), yet each one the filesystem mark asks for makes the kernel walk
+    /// the marks in the process that unlinks or renames. `modify` sees a file a long-lived writer keeps open (a log
+    /// written across a backup); `closeWrite` sees a file written through a shared mapping (no `modify`) once its
+    /// writer closes and unmaps it.
+    static let watchedEvents: UInt64 = modify | attrib | closeWrite | movedFrom | movedTo | create | delete | onDirectory
 
     /// What an ignore mark on a directory drops: changes to its entries that are not directories (created, removed,
     /// renamed, written, attributes), and with `eventOnChild` the same events reported through the directory for its

@@ -56,10 +56,9 @@ public final class FanotifyWatcher: @unchecked Sendable {
     /// recognised without building a key.
     private var lastKey: [UInt8] = []
     private var lastDirectory: String?
-    /// Events that change where directories are: any cached path may be stale after one.
     private var ignoreMarks: IgnoreMarks
+    /// Events that change where directories are (with `onDirectory`): any cached path may be stale after one.
     private static let directoryMoved = FanotifyCalls.movedFrom | FanotifyCalls.movedTo | FanotifyCalls.delete
-        | FanotifyCalls.deleteSelf | FanotifyCalls.moveSelf
 
     /// Directories under an ignore mark now (see `IgnoreMarks`); 0 before Linux 6.0.
     public var ignoredDirectories: Int { ignoreMarks.count }
@@ -266,8 +265,7 @@ public final class FanotifyWatcher: @unchecked Sendable {
             nameIsSelf = first == 0 || (first == UInt8(ascii: ".") && second == 0)
         }
         // An event on the directory itself changes its own entry, which its parent's listing holds.
-        let onItself = nameIsSelf || mask & (FanotifyCalls.deleteSelf | FanotifyCalls.moveSelf) != 0
-        if onItself, directory != "/", let slash = directory.lastIndex(of: "/") {
+        if nameIsSelf, directory != "/", let slash = directory.lastIndex(of: "/") {
             changes.directories.insert(slash == directory.startIndex ? "/" : String(directory[..<slash]))
         }
     }

@@ -47,6 +47,37 @@ struct FanotifyWatcherTests {
         #expect(!changes.directories.contains(fs.path("d/inner/deeper")))
     }
 
+    @Test("a file or directory removed, moved out of the watched path or into it, is reported by its parent alone, without an event of its own")
+    func removalsAndMovesNeedNoSelfEvents() throws {
+        let fs = try LoopFilesystem()
+        for name in ["watched/files", "watched/gone", "watched/leaving/inner", "outside/arriving"] {
+            try FileIO.makeDirectories(fs.path(name))
+        }
+        for name in ["watched/files/deleted", "watched/files/leaving", "watched/gone/file"] {
+            try FileIO.writeFileAtomically(fs.path(name), [1], durable: false)
+        }
+        sync()
+        let watcher = try FanotifyWatcher(ignoreMarkLimit: 0)
+        try watcher.watch(filesystemAt: fs.path("watched"))
+        _ = watcher.poll()
+
+        unlink(fs.path("watched/files/deleted"))
+        rename(fs.path("watched/files/leaving"), fs.path("outside/left"))
+        let files = watcher.poll(timeoutMilliseconds: 2000)
+        #expect(files.directories == [fs.path("watched/files")])
+        #expect(files.events == 3, "a delete and a moved-from in files, a moved-to outside: \(files.events)")
+
+        unlink(fs.path("watched/gone/file"))
+        rmdir(fs.path("watched/gone"))
+        rename(fs.path("watched/leaving"), fs.path("outside/left-dir"))
+        rename(fs.path("outside/arriving"), fs.path("watched/arrived"))
+        let directories = watcher.poll(timeoutMilliseconds: 2000)
+        #expect(directories.directories == [fs.path("watched")], "\(directories.directories.sorted())")
+        // The delete in gone (gone itself is gone by the time it is read), the rmdir, and a moved-from and a moved-to
+        // for each of the two moves: no FAN_DELETE_SELF or FAN_MOVE_SELF, which the kernel would have to raise too.
+        #expect(directories.events == 6, "\(directories.events) events")
+    }
+
     @Test("changes on another filesystem are not reported")
     func otherFilesystemsIgnored() throws {
         let (fs, watcher) = try prepared()
