@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "ObjectStoreTesting", dependencies: ["ObjectStore"]),
         // The portals' tests share one scripted browser (cookies, forms, CSRF tokens) over HTTPClient.
         .target(name: "PortalTesting", dependencies: ["HTTPClient"]),
+        // Tests that need the real system: filesystems on loop devices, and the system's tools run as processes.
+        .target(name: "SystemTesting", dependencies: ["FileIO"]),
         .target(name: "Repository", dependencies: ["ObjectStore", "Crypto", "Compression", "FileIO"]),
         .target(name: "Backup", dependencies: ["Repository", "FileIO", "Compression"]),
 
@@ -87,11 +89,13 @@ let package = Package(
         .testTarget(name: "FileIOTests", dependencies: ["FileIO"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "ObjectStoreTesting", "FileIO"]),
         .testTarget(name: "RepositoryTests", dependencies: ["Repository", "ObjectStore", "ObjectStoreTesting", "Crypto"]),
-        .testTarget(name: "BackupTests", dependencies: ["Backup", "Repository", "ObjectStore", "ObjectStoreTesting", "FileIO"]),
-        .testTarget(name: "HavenCLITests", dependencies: ["FileIO"]),
+        .testTarget(name: "BackupTests", dependencies: [
+            "Backup", "Repository", "ObjectStore", "ObjectStoreTesting", "FileIO", "SystemTesting",
+        ]),
+        .testTarget(name: "HavenCLITests", dependencies: ["FileIO", "SystemTesting"]),
         .testTarget(name: "AgentTests", dependencies: [
             "Agent", "SQLiteDB", "Backup", "Repository", "ObjectStore", "VaultClient", "VaultProtocol", "Vault", "VaultAPI",
-            "HTTPServer", "FileIO", "Crypto",
+            "HTTPServer", "FileIO", "Crypto", "SystemTesting",
         ]),
         .testTarget(name: "AgentPortalTests", dependencies: [
             "AgentPortal", "Agent", "Web", "HTTPServer", "HTTPClient", "PortalTesting", "Vault", "VaultAPI", "VaultProtocol", "FileIO", "Crypto",

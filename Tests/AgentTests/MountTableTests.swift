@@ -1,9 +1,10 @@
 /// The machine's volumes: /proc/self/mountinfo parsed (escapes, optional fields, bind mounts, btrfs subvolumes), and
 /// a real loop filesystem listed with its size and use while a bind mount of it is not.
-import Backup
 import Agent
+import Backup
 import Foundation
 import Glibc
+import SystemTesting
 import Testing
 
 @Suite("Mount table and volumes", .serialized)
@@ -51,14 +52,14 @@ struct MountTableTests {
 
     @Test("a loop filesystem is listed with its device, type, size and use; a bind mount of a folder of it is not")
     func realVolume() throws {
-        let volume = try LoopVolume(type: "ext4", megabytes: 48)
+        let volume = try LoopFilesystem(type: "ext4", megabytes: 48)
         try Data(repeating: 7, count: 8 << 20).write(to: URL(fileURLWithPath: volume.mountPoint + "/filler"))
         sync()
         try FileManager.default.createDirectory(atPath: volume.mountPoint + "/inner", withIntermediateDirectories: true)
         let bind = makeTemporaryDirectory("bind")
-        try LoopVolume.run("/bin/mount", ["--bind", volume.mountPoint + "/inner", bind])
+        try Tool.run("/bin/mount", ["--bind", volume.mountPoint + "/inner", bind])
         defer {
-            _ = try? LoopVolume.run("/bin/umount", ["-l", bind])
+            _ = try? Tool.run("/bin/umount", ["-l", bind])
             try? FileManager.default.removeItem(atPath: bind)
         }
 

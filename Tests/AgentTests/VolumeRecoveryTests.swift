@@ -4,6 +4,7 @@
 import Agent
 import Foundation
 import Glibc
+import SystemTesting
 import Testing
 
 @Suite("Agent volume recovery", .serialized)
@@ -13,13 +14,13 @@ struct VolumeRecoveryTests {
         let vault = try TestVault()
         let agent = try TestAgent()
         defer { Task { await agent.stop() } }
-        let volume = try LoopVolume(type: "ext4", megabytes: 64)
+        let volume = try LoopFilesystem(type: "ext4", megabytes: 64)
         try VolumeTree.make(at: volume.mountPoint)
-        let nested = try LoopVolume(type: "ext4", megabytes: 16)
+        let nested = try LoopFilesystem(type: "ext4", megabytes: 16)
         try Data("another filesystem".utf8).write(to: URL(fileURLWithPath: nested.mountPoint + "/elsewhere.txt"))
         try FileManager.default.createDirectory(atPath: volume.mountPoint + "/nested", withIntermediateDirectories: false)
-        try LoopVolume.run("/bin/mount", ["--bind", nested.mountPoint, volume.mountPoint + "/nested"])
-        defer { _ = try? LoopVolume.run("/bin/umount", ["-l", volume.mountPoint + "/nested"]) }
+        try Tool.run("/bin/mount", ["--bind", nested.mountPoint, volume.mountPoint + "/nested"])
+        defer { _ = try? Tool.run("/bin/umount", ["-l", volume.mountPoint + "/nested"]) }
         let files = try SourceTree(["notes.txt": "files and folders"])
 
         let info = try agent.register(vault)
@@ -38,7 +39,7 @@ struct VolumeRecoveryTests {
         let filesPoint = try #require(points["files"])
         let nestedListing = try agent.service.browse(machine: nil, passphrase: nil, point: volumePoint, path: volume.mountPoint + "/nested")
         #expect(nestedListing.isEmpty, "the filesystem mounted inside the volume is not part of it")
-        try LoopVolume.run("/bin/umount", ["-l", volume.mountPoint + "/nested"])
+        try Tool.run("/bin/umount", ["-l", volume.mountPoint + "/nested"])
 
         func restore(_ request: RestoreRequest, on agent: TestAgent = agent) async throws -> JobReport {
             let job = try agent.service.restore(request)
@@ -49,7 +50,7 @@ struct VolumeRecoveryTests {
         }
 
         // Into a fresh filesystem: the volume's root is its root.
-        let fresh = try LoopVolume(type: "ext4", megabytes: 64)
+        let fresh = try LoopFilesystem(type: "ext4", megabytes: 64)
         let report = try await restore(RestoreRequest(recoveryPoint: volumePoint, paths: [], target: .alternate(fresh.mountPoint),
                                                       conflict: "copy", restorePermissions: true, volume: true))
         #expect(report.warnings.isEmpty, "\(report.warnings)")
@@ -85,7 +86,7 @@ struct VolumeRecoveryTests {
         let other = try TestAgent(hostname: "web-02")
         defer { Task { await other.stop() } }
         try other.register(vault, name: "web-02", passphrase: "another passphrase of web-02")
-        let elsewhere = try LoopVolume(type: "ext4", megabytes: 64)
+        let elsewhere = try LoopFilesystem(type: "ext4", megabytes: 64)
         let remote = try await restore(RestoreRequest(sourceMachine: info.machineId, passphrase: TestAgent.passphrase,
                                                       recoveryPoint: volumePoint, paths: [], target: .alternate(elsewhere.mountPoint),
                                                       conflict: "overwrite", restorePermissions: true, volume: true), on: other)
@@ -94,7 +95,7 @@ struct VolumeRecoveryTests {
 
         // Unmounted, the volume is not backed up (an empty mount point is not the volume), and a restore to its
         // original location says where the files went.
-        try LoopVolume.run("/bin/umount", ["-l", volume.mountPoint])
+        try Tool.run("/bin/umount", ["-l", volume.mountPoint])
         let again = try agent.service.backUpNow(retainUntil: nil).first { $0.itemKind == "volume" }
         let failed = try await agent.waitForJob(try #require(again).id)
         #expect(failed.state == .failed && failed.failureReason?.contains("is not mounted") == true, "\(failed.failureReason ?? "")")
@@ -124,7 +125,7 @@ enum VolumeTree {
         #expect(symlink("../owned.txt", root + "/data/symlink") == 0)
         #expect(chmod(root + "/data/private", 0o700) == 0 && chmod(root + "/owned.txt", 0o640) == 0)
         #expect(chown(root + "/owned.txt", 1234, 5678) == 0)
-        _ = try output("/usr/bin/setfattr", ["-n", "user.origin", "-v", "volume", root + "/data/report.txt"])
+        _ = try Tool.output("/usr/bin/setfattr", ["-n", "user.origin", "-v", "volume", root + "/data/report.txt"])
         let fd = open(root + "/sparse.img", O_WRONLY | O_CREAT, 0o644)
         #expect(fd >= 0 && ftruncate(fd, 16 << 20) == 0)
         _ = [UInt8](repeating: 1, count: 4 << 20).withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 8 << 20) }
@@ -173,19 +174,7 @@ enum VolumeTree {
 
     /// The entry's own user.* attributes as getfattr lists them (independent of Haven's code).
     static func userAttributes(_ path: String) -> [String] {
-        let text = (try? output("/usr/bin/getfattr", ["--absolute-names", "--no-dereference", "-d", "-m", "^user\\.", "-e", "hex", path])) ?? ""
+        let text = (try? Tool.output("/usr/bin/getfattr", ["--absolute-names", "--no-dereference", "-d", "-m", "^user\\.", "-e", "hex", path])) ?? ""
         return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
-    }
-
-    static func output(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -2,6 +2,7 @@ import Backup
 import FileIO
 import Glibc
 import Repository
+import SystemTesting
 import Testing
 
 @Suite("Backup and restore of a tree holding every special case")
@@ -55,7 +56,7 @@ struct BackupRestoreTests {
         try FileIO.removeTree(source + "/docs/file-7.txt")
         chmod(source + "/docs/file-8.txt", 0o600)
         chown(source + "/docs/file-9.txt", 4242, 4343)
-        try TreeFixture.run("/usr/bin/setfattr", ["-n", "user.added", "-v", "later", source + "/docs/file-10.txt"])
+        try Tool.run("/usr/bin/setfattr", ["-n", "user.added", "-v", "later", source + "/docs/file-10.txt"])
         try TreeFixture.write(source + "/docs/nested/deeper/new.txt", Array("new".utf8))
         let second = try Scratch.backup(repository, [source], parent: first.recoveryPoint, time: "2026-11-24T13:00:00.000000000Z")
         #expect(second.recoveryPoint.point.summary.filesNew == 1)
@@ -68,9 +69,9 @@ struct BackupRestoreTests {
         let source = scratch.sub("source")
         try FileIO.makeDirectories(source + "/mounted")
         try TreeFixture.write(source + "/here.txt", [1])
-        try #require(try TreeFixture.runStatus("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", source + "/mounted"]) == 0,
+        try #require(try Tool.status("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", source + "/mounted"]) == 0,
                      "mounting a tmpfs needs root")
-        defer { _ = try? TreeFixture.runStatus("/usr/bin/umount", [source + "/mounted"]) }
+        defer { _ = try? Tool.status("/usr/bin/umount", [source + "/mounted"]) }
         try TreeFixture.write(source + "/mounted/elsewhere.txt", [2])
         let repository = try scratch.makeRepository()
         let contained = try Scratch.backup(repository, [source]) { $0.oneFileSystem = true }

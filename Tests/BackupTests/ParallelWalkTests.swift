@@ -3,6 +3,7 @@ import FileIO
 import Foundation
 import Glibc
 import Repository
+import SystemTesting
 import Testing
 
 /// The parallel walk lists directories on several threads but must build the very recovery point a serial walk builds.
@@ -54,9 +55,9 @@ struct ParallelWalkTests {
         let scratch = try Scratch()
         let source = scratch.sub("source")
         try Self.makeTree(at: source)
-        try #require(try TreeFixture.runStatus("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", source + "/top-0/mounted"]) == 0,
+        try #require(try Tool.status("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", source + "/top-0/mounted"]) == 0,
                      "mounting a tmpfs needs root")
-        defer { _ = try? TreeFixture.runStatus("/usr/bin/umount", [source + "/top-0/mounted"]) }
+        defer { _ = try? Tool.status("/usr/bin/umount", [source + "/top-0/mounted"]) }
         try FileIO.makeDirectories(source + "/top-0/mounted/inside")
         try TreeFixture.write(source + "/top-0/mounted/inside/file", Array("on another file system".utf8))
         let repository = try scratch.makeRepository()

@@ -3,6 +3,7 @@
 import Backup
 import FileIO
 import Foundation
+import SystemTesting
 import Testing
 
 @Suite("System state collector", .serialized)
@@ -39,7 +40,7 @@ struct SystemStateCollectorTests {
         if isInstalled("dpkg-query") {
             #expect(packages.status == .ok)
             let listed = String(decoding: try FileIO.readFile(scratch.sub("staging/packages/dpkg-packages.tsv")), as: UTF8.self)
-            let version = try TreeFixture.run("/usr/bin/dpkg-query", ["-W", "-f", "${Version}", "dpkg"])
+            let version = try Tool.output("/usr/bin/dpkg-query", ["-W", "-f", "${Version}", "dpkg"])
             #expect(listed.split(separator: "\n").contains { $0.hasPrefix("dpkg\t\(version)\t") })
             let selections = String(decoding: try FileIO.readFile(scratch.sub("staging/packages/dpkg-selections.txt")), as: UTF8.self)
             #expect(selections.contains("dpkg"))
@@ -105,7 +106,7 @@ struct SystemStateCollectorTests {
         #expect(storage.message?.hasPrefix("1 of 3 disk(s) could not be read") == true)
 
         let dumped = String(decoding: try FileIO.readFile(scratch.sub("staging/storage/sfdisk-gpt.img.dump")), as: UTF8.self)
-        #expect(dumped == (try TreeFixture.run("/usr/sbin/sfdisk", ["--dump", gpt])))
+        #expect(dumped == (try Tool.output("/usr/sbin/sfdisk", ["--dump", gpt])))
         #expect(dumped.contains("label: gpt") && dumped.contains("type=0657FD6D-A4AB-43C4-84E5-0933C84B4F4F"))
     }
 

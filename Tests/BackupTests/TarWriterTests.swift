@@ -3,6 +3,7 @@
 import Backup
 import FileIO
 import Foundation
+import SystemTesting
 import Testing
 
 @Suite("Tar writer")
@@ -37,7 +38,7 @@ struct TarWriterTests {
         }
         let out = scratch.sub("out")
         try FileIO.makeDirectories(out)
-        #expect(try TreeFixture.runStatus("/usr/bin/tar", ["-xpf", scratch.sub("a.tar"), "-C", out, "--same-owner"]) == 0)
+        #expect(try Tool.status("/usr/bin/tar", ["-xpf", scratch.sub("a.tar"), "-C", out, "--same-owner"]) == 0)
         #expect(try FileIO.readFile(out + "/top/small.txt") == Array("hello\n".utf8))
         #expect(try FileIO.readFile(out + "/top/" + long) == content)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out + "/top/link") == "/" + long)
@@ -48,7 +49,7 @@ struct TarWriterTests {
         #expect(status.st_mtim.tv_sec == 1_600_000_000)
         #expect(stat(out + "/top/" + long, &status) == 0)
         #expect(status.st_mode & 0o7777 == 0o600)
-        let listing = try TreeFixture.run("/usr/bin/tar", ["--numeric-owner", "-tvf", scratch.sub("a.tar")])
+        let listing = try Tool.output("/usr/bin/tar", ["--numeric-owner", "-tvf", scratch.sub("a.tar")])
         #expect(listing.contains("-rw-r----- 0/42"))
     }
 
@@ -59,7 +60,7 @@ struct TarWriterTests {
         for length in [101, 150, 989, 990, 991, 4000] {
             let name = String(repeating: "n", count: length)
             try archive(scratch.sub("p.tar")) { tar in try tar.addFile(Array(name.utf8), [1, 2, 3], TarWriter.Metadata(mode: 0o644, mtime: 1)) }
-            let listed = try TreeFixture.run("/usr/bin/tar", ["-tf", scratch.sub("p.tar")])
+            let listed = try Tool.output("/usr/bin/tar", ["-tf", scratch.sub("p.tar")])
             #expect(listed == name + "\n", "name of \(length) bytes")
         }
     }

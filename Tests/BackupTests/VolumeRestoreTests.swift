@@ -6,6 +6,7 @@ import FileIO
 import Foundation
 import Glibc
 import Repository
+import SystemTesting
 import Testing
 
 @Suite("Volumes on real filesystems", .serialized)
@@ -26,15 +27,15 @@ struct VolumeRestoreTests {
         let volume = try LoopFilesystem(type: type, megabytes: Self.megabytes(type))
         try TreeFixture.make(at: volume.mountPoint)
         // The volume's root has metadata of its own, which must come back on the fresh filesystem's root.
-        try TreeFixture.run("/usr/bin/setfattr", ["-n", "user.volume", "-v", "root", volume.mountPoint])
+        try Tool.run("/usr/bin/setfattr", ["-n", "user.volume", "-v", "root", volume.mountPoint])
         #expect(chown(volume.mountPoint, 1234, 5678) == 0 && chmod(volume.mountPoint, 0o750) == 0)
 
         // Another filesystem mounted inside the volume: its files are not the volume's.
         let nested = try LoopFilesystem(type: "ext4", megabytes: 16)
         try TreeFixture.write(nested.path("other-volume.txt"), Array("not on this volume".utf8))
         try FileIO.makeDirectories(volume.path("nested"))
-        try LoopFilesystem.run("/bin/mount", ["--bind", nested.mountPoint, volume.path("nested")])
-        defer { _ = try? LoopFilesystem.run("/bin/umount", ["-l", volume.path("nested")]) }
+        try Tool.run("/bin/mount", ["--bind", nested.mountPoint, volume.path("nested")])
+        defer { _ = try? Tool.run("/bin/umount", ["-l", volume.path("nested")]) }
         var times = [timespec(tv_sec: 1_500_000_000, tv_nsec: 5), timespec(tv_sec: 1_500_000_000, tv_nsec: 5)]
         utimensat(AT_FDCWD, volume.mountPoint, &times, 0)
 
@@ -44,7 +45,7 @@ struct VolumeRestoreTests {
         try TreeWalker(repository: repository).list(point) { paths.append($0.path) }
         #expect(paths.contains(volume.path("nested")), "the mount point inside is kept as an empty folder")
         #expect(!paths.contains { $0.hasPrefix(volume.path("nested") + "/") }, "nothing of the nested filesystem is in the point")
-        try LoopFilesystem.run("/bin/umount", ["-l", volume.path("nested")])
+        try Tool.run("/bin/umount", ["-l", volume.path("nested")])
 
         let fresh = try LoopFilesystem(type: type, megabytes: Self.megabytes(type))
         let result = try Scratch.restore(repository, point, to: fresh.mountPoint) { $0.sourceRoot = volume.mountPoint }

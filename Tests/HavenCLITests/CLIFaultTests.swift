@@ -1,6 +1,7 @@
 import FileIO
 import Foundation
 import Glibc
+import SystemTesting
 import Testing
 
 @Suite("The command line under faults: full disk, unreadable files, files changing while read", .serialized)
@@ -10,9 +11,9 @@ struct CLIFaultTests {
         let temp = try TempDir()
         let mountPoint = temp.sub("small")
         try FileIO.makeDirectories(mountPoint)
-        let mounted = try TreeRunner.run("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=3m", "tmpfs", mountPoint])
+        let mounted = try Tool.status("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=3m", "tmpfs", mountPoint])
         try #require(mounted == 0, "mounting a tmpfs needs root")
-        defer { _ = try? TreeRunner.run("/usr/bin/umount", [mountPoint]) }
+        defer { _ = try? Tool.status("/usr/bin/umount", [mountPoint]) }
         let source = temp.sub("source")
         try makeTree(at: source, files: 50)
         let cli = CLI(repository: mountPoint + "/repo")
@@ -36,7 +37,7 @@ struct CLIFaultTests {
         let repo = temp.sub("repo")
         let cli = CLI(repository: repo)
         #expect(try cli.run(["repo", "init"]).status == 0)
-        _ = try TreeRunner.run("/usr/bin/chown", ["-R", "65534:65534", repo])
+        _ = try Tool.status("/usr/bin/chown", ["-R", "65534:65534", repo])
         // The same binary, as user nobody.
         var asNobody = cli
         asNobody.wrapper = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
@@ -99,16 +100,5 @@ final class ChurningWriter: @unchecked Sendable {
     func stop() {
         stopped.pointee = 1
         done.wait()
-    }
-}
-
-enum TreeRunner {
-    static func run(_ tool: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 }

@@ -1,25 +1,19 @@
 import FileIO
 import Foundation
 import Glibc
+import SystemTesting
 import Testing
 
-/// A btrfs filesystem on a loop device for one test (root), unmounted lazily and removed when released.
+/// A btrfs filesystem on a loop device for one test (root), and a folder beside it for the repository.
 final class BtrfsLoop {
     let temp: TempDir
-    let mountPoint: String
+    let loop: LoopFilesystem
+    var mountPoint: String { loop.mountPoint }
 
     init(megabytes: Int = 512) throws {
         temp = try TempDir()
-        mountPoint = temp.sub("mnt")
-        try FileIO.makeDirectories(mountPoint)
-        let image = temp.sub("image")
-        #expect(try TreeRunner.run("/usr/bin/truncate", ["-s", "\(megabytes)M", image]) == 0)
-        #expect(try TreeRunner.run("/sbin/mkfs.btrfs", ["-q", "-f", image]) == 0)
-        let mounted = try TreeRunner.run("/usr/bin/mount", ["-o", "loop", image, mountPoint])
-        try #require(mounted == 0, "mounting a loop filesystem needs root")
+        loop = try LoopFilesystem(type: "btrfs", megabytes: megabytes)
     }
-
-    deinit { _ = try? TreeRunner.run("/usr/bin/umount", ["-l", mountPoint]) }
 
     var snapshotFolder: String { mountPoint + "/.haven-snapshots" }
     var leftBehind: [String] { (try? FileIO.listDirectory(snapshotFolder)) ?? [] }
@@ -50,7 +44,7 @@ struct SnapshotCLITests {
         let source = fs.mountPoint + "/data"
         try FileIO.makeDirectories(source)
         // Enough incompressible data that the backup is still reading when it is killed.
-        #expect(try TreeRunner.run("/bin/sh", ["-c", "head -c 200M /dev/urandom > \(source)/big.bin"]) == 0)
+        #expect(try Tool.status("/bin/sh", ["-c", "head -c 200M /dev/urandom > \(source)/big.bin"]) == 0)
         let cli = CLI(repository: fs.temp.sub("repo"))
         #expect(try cli.run(["repo", "init"]).status == 0)
         let backup = try cli.start(["backup", source])

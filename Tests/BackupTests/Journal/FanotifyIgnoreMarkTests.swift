@@ -4,6 +4,7 @@ import Backup
 import FileIO
 import Foundation
 import Glibc
+import SystemTesting
 import Testing
 
 @Suite("fanotify ignore marks on reported directories", .serialized)

@@ -2,6 +2,7 @@ import Backup
 import FileIO
 import Foundation
 import Glibc
+import SystemTesting
 import Testing
 
 @Suite("fanotify change watcher on a real filesystem", .serialized)
@@ -34,7 +35,7 @@ struct FanotifyWatcherTests {
         rename(fs.path("e/file"), fs.path("f/moved"))
         unlink(fs.path("g/file"))
         mkdir(fs.path("h/sub"), 0o755)
-        try TreeFixture.run("/usr/bin/setfattr", ["-n", "user.note", "-v", "x", fs.path("i/file")])
+        try Tool.run("/usr/bin/setfattr", ["-n", "user.note", "-v", "x", fs.path("i/file")])
         link(fs.path("k/file"), fs.path("j/linked"))
 
         let changes = watcher.poll(timeoutMilliseconds: 2000)

@@ -3,6 +3,7 @@ import FileIO
 import Foundation
 import Glibc
 import Repository
+import SystemTesting
 import Testing
 
 /// A small deterministic generator (xorshift), so a failing sequence can be replayed from its seed.
@@ -94,7 +95,7 @@ struct TreeMutator {
             log.append("chown \(entry)")
         case 8:
             guard let file = random.pick(files) else { return }
-            _ = try? TreeFixture.run("/usr/bin/setfattr", ["-n", "user.k\(random.below(3))", "-v", "v\(n)", file])
+            _ = try? Tool.output("/usr/bin/setfattr", ["-n", "user.k\(random.below(3))", "-v", "v\(n)", file])
             log.append("xattr \(file)")
         case 9:
             guard let file = random.pick(files) else { return }

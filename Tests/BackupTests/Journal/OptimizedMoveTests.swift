@@ -2,6 +2,7 @@ import Backup
 import FileIO
 import Glibc
 import Repository
+import SystemTesting
 import Testing
 
 /// A directory that moves away and comes back keeps its inode and its name, so only its ctime tells that what is

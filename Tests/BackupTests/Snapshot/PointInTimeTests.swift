@@ -3,6 +3,7 @@ import FileIO
 import Foundation
 import Glibc
 import Repository
+import SystemTesting
 import Testing
 
 /// Point-in-time views of real filesystems on loop devices: btrfs sources are read from a read-only snapshot taken
@@ -102,7 +103,7 @@ struct PointInTimeTests {
         // What a backup killed with SIGKILL leaves: a read-only snapshot and a lock file that nobody holds.
         let folder = fs.path(SourceSnapshots.folderName)
         try FileIO.makeDirectories(folder)
-        _ = try TreeFixture.run("/bin/btrfs", ["subvolume", "snapshot", "-r", fs.mountPoint, folder + "/killed-1"])
+        _ = try Tool.output("/bin/btrfs", ["subvolume", "snapshot", "-r", fs.mountPoint, folder + "/killed-1"])
         try FileIO.writeFileAtomically(folder + "/killed-1.lock", Array("taken by Haven\n".utf8), durable: false)
         // And one a running backup holds.
         let running = SourceSnapshots(paths: [source], policy: .auto, label: "running")

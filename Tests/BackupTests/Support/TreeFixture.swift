@@ -1,7 +1,8 @@
+import Backup
 import FileIO
 import Foundation
 import Glibc
-import Backup
+import SystemTesting
 
 /// Builds a directory tree holding every case a backup must keep, and compares two trees exactly.
 enum TreeFixture {
@@ -44,11 +45,11 @@ enum TreeFixture {
         try write(path("special/owned"), Array("owned by someone else".utf8))
         chown(path("special/owned"), 1234, 5678)
         try write(path("special/xattrs"), Array("has attributes".utf8))
-        try run("/usr/bin/setfattr", ["-n", "user.comment", "-v", "kept", path("special/xattrs")])
-        try run("/usr/bin/setfattr", ["-n", "user.binary", "-v", "0x000102ff", path("special/xattrs")])
+        try Tool.run("/usr/bin/setfattr", ["-n", "user.comment", "-v", "kept", path("special/xattrs")])
+        try Tool.run("/usr/bin/setfattr", ["-n", "user.binary", "-v", "0x000102ff", path("special/xattrs")])
         try write(path("special/acl"), Array("has an ACL".utf8))
-        try run("/usr/bin/setfacl", ["-m", "u:1234:rw,g:5678:r", path("special/acl")])
-        try run("/usr/bin/setfacl", ["-d", "-m", "u:1234:rwx", path("sticky")])
+        try Tool.run("/usr/bin/setfacl", ["-m", "u:1234:rw,g:5678:r", path("special/acl")])
+        try Tool.run("/usr/bin/setfacl", ["-d", "-m", "u:1234:rwx", path("sticky")])
         symlink("../docs/file-1.txt", path("special/relative-link"))
         symlink("/nonexistent/target", path("special/dangling-link"))
         link(path("docs/file-2.txt"), path("special/hardlink-to-file-2"))
@@ -77,28 +78,6 @@ enum TreeFixture {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         close(fd)
-    }
-
-    static func runStatus(_ tool: String, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    @discardableResult
-    static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 
     /// Lists every difference between two trees: kind, mode, owner, size, mtime (ns), content, link target,
@@ -205,7 +184,7 @@ enum TreeFixture {
 
     /// Extended attributes (ACLs included) as `getfattr` reports them, independent of Haven's own code.
     static func xattrs(_ path: [UInt8]) -> String {
-        let text = (try? run("/usr/bin/getfattr", ["--absolute-names", "--no-dereference", "-d", "-m", "-", "-e", "hex",
+        let text = (try? Tool.output("/usr/bin/getfattr", ["--absolute-names", "--no-dereference", "-d", "-m", "-", "-e", "hex",
                                                    String(decoding: path, as: UTF8.self)])) ?? ""
         return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.joined(separator: "\n")
     }
