@@ -63,6 +63,13 @@ public final class FanotifyWatcher: @unchecked Sendable {
     /// Directories under an ignore mark now (see `IgnoreMarks`); 0 before Linux 6.0.
     public var ignoredDirectories: Int { ignoreMarks.count }
 
+    /// How long ignore marks stay before a poll removes them all (seconds; 30 unless the caller says otherwise).
+    /// A mark saves the kernel's work on every write, create and remove in its directory, but costs on every read and
+    /// open of the files in it (the kernel then looks at the parent for each event, watched or not), so a directory
+    /// that stopped changing should not keep it until the next backup. A busy directory is marked again at its next
+    /// event; a change is never lost by the removal, only reported again.
+    public var ignoreMarkLifetime: Double = 30
+
     /// Starts a fanotify group; throws `Unavailable` on a kernel without directory-and-name reporting or without root.
     /// - Parameter ignoreMarkLimit: how many reported directories at most get an ignore mark between two marks (nil: 32,768
     ///   or a quarter of fs.fanotify.max_user_marks; 0: none, every event is read).
@@ -142,6 +149,8 @@ public final class FanotifyWatcher: @unchecked Sendable {
     /// Reads every event queued now, waiting up to `timeoutMilliseconds` for the first one.
     public func poll(timeoutMilliseconds: Int32 = 0) -> Changes {
         var changes = Changes()
+        // Removing marks only lets events through again, so a refusal here loses nothing: the marks just stay.
+        if ignoreMarks.expired(lifetime: ignoreMarkLifetime) { _ = ignoreMarks.removeAll(group: descriptor) }
         // Each poll's set starts empty, so the previous event's directory must be inserted again.
         lastKey.removeAll(keepingCapacity: true)
         var waiting = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)

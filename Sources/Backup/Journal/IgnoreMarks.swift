@@ -26,6 +26,8 @@ struct IgnoreMarks {
     private var full = false
     /// False once the kernel refused `FAN_MARK_IGNORE` (before Linux 6.0) or the limit is 0.
     private(set) var supported: Bool
+    /// When (monotonic seconds) the oldest mark still in place was added; nil while there is none.
+    private(set) var markedSince: Double?
 
     /// The bound when the caller gives none: 32,768 directories, or a quarter of the kernel's per-user mark limit,
     /// so other fanotify users of root keep most of it.
@@ -52,6 +54,7 @@ struct IgnoreMarks {
         guard let mark = FanotifyCalls.mark else { return }
         if mark(group, flags, FanotifyCalls.ignoredEvents, fd, nil) == 0 {
             count += 1
+            if markedSince == nil { markedSince = Self.now() }
             return
         }
         switch errno {
@@ -68,9 +71,23 @@ struct IgnoreMarks {
         tried.removeAll(keepingCapacity: true)
         count = 0
         full = false
+        markedSince = nil
         // FAN_MARK_FLUSH without MOUNT or FILESYSTEM removes the group's inode marks, and the ignore marks are the
         // only inode marks a watcher has (it watches filesystems with filesystem marks).
         guard let mark = FanotifyCalls.mark else { return false }
         return mark(group, FanotifyCalls.markFlush, 0, AT_FDCWD, nil) == 0
+    }
+
+    /// Whether the marks in place are older than `lifetime` seconds.
+    func expired(lifetime: Double) -> Bool {
+        guard let markedSince else { return false }
+        return Self.now() - markedSince >= lifetime
+    }
+
+    /// Monotonic seconds.
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

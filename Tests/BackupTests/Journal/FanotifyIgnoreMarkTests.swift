@@ -68,6 +68,25 @@ struct FanotifyIgnoreMarkTests {
         #expect(watcher.ignoredDirectories == 1)
     }
 
+    @Test("ignore marks older than their lifetime are removed by the next poll, even one that reads nothing, and the directory is reported again")
+    func marksExpire() throws {
+        let (fs, watcher) = try prepared()
+        watcher.ignoreMarkLifetime = 1
+        touch(fs.path("a/file"))
+        #expect(watcher.poll(timeoutMilliseconds: 2000).directories == [fs.path("a")])
+        #expect(watcher.ignoredDirectories == 1)
+        touch(fs.path("a/file"))
+        #expect(watcher.poll(timeoutMilliseconds: 300).events == 0, "dropped while the mark is young")
+
+        usleep(1_100_000)
+        #expect(watcher.poll().events == 0)
+        #expect(watcher.ignoredDirectories == 0, "an idle poll removed the expired mark")
+        touch(fs.path("a/file"))
+        let again = watcher.poll(timeoutMilliseconds: 2000)
+        #expect(again.directories == [fs.path("a")])
+        #expect(watcher.ignoredDirectories == 1, "marked again")
+    }
+
     @Test("an ignore mark does not hide a directory's own change, move or removal, which its parent must record")
     func ownChangesStillReported() throws {
         let (fs, watcher) = try prepared()
