@@ -9,7 +9,10 @@ enum FanotifyCalls {
     static let cloexec: UInt32 = 0x1
     static let nonblock: UInt32 = 0x2
     static let classNotify: UInt32 = 0x0
-    static let reportDirectoryFIDAndName: UInt32 = 0x400 | 0x800  // FAN_REPORT_DIR_FID | FAN_REPORT_NAME (Linux 5.9)
+    /// FAN_REPORT_DIR_FID without FAN_REPORT_NAME (Linux 5.9): each event names a directory only. Events with the same
+    /// directory and process then merge in the queue (their masks OR'ed; never an FAN_ONDIR event with another), so a
+    /// folder being filled costs one queued event rather than one per file name.
+    static let reportDirectoryFID: UInt32 = 0x400
 
     // fanotify_mark flags
     static let markAdd: UInt32 = 0x1
@@ -50,8 +53,10 @@ enum FanotifyCalls {
     /// attribute change, move or removal (which its parent must record), and subdirectories made, renamed or removed in it.
     static let ignoredEvents: UInt64 = modify | attrib | closeWrite | movedFrom | movedTo | create | delete | eventOnChild
 
-    // info record types
-    static let infoDirectoryFIDAndName: UInt8 = 2
+    // info record types. A group with FAN_REPORT_DIR_FID alone reports one record, always about a directory: type
+    // DFID for an entry's creation, removal or move and for an event on a directory, and type FID (the kernel's name for
+    // a record that is not a dirent event's) for a file's content or metadata change, naming the file's parent.
+    static let infoFID: UInt8 = 1
     static let infoDirectoryFID: UInt8 = 3
 
     /// `struct fanotify_event_metadata`: event_len u32, vers u8, reserved u8, metadata_len u16, mask u64, fd i32, pid i32.

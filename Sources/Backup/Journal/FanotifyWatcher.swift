@@ -5,12 +5,13 @@ import FileIO
 import Glibc
 #endif
 
-/// Reads fanotify events for whole filesystems (`FAN_MARK_FILESYSTEM` with directory-and-name reporting, Linux 5.9+,
+/// Reads fanotify events for whole filesystems (`FAN_MARK_FILESYSTEM` with directory reporting, Linux 5.9+,
 /// root) and turns them into the set of directories whose listing, or an entry's content or metadata, changed.
 ///
 /// Only directories at or below a watched path are reported: a filesystem is watched whole, but the rest of it is
-/// none of the journal's business. Every event names a directory and an entry in it; that directory is reported. An event about a directory itself
-/// (its mode, owner, times) also reports its parent, whose listing holds that metadata. A directory that cannot be
+/// none of the journal's business. Every event names a directory, without the entry's name (so the kernel merges a
+/// folder's events into one); that directory is reported. An event about a directory itself (its mode, owner, times)
+/// also reports its parent, whose listing holds that metadata: see `ownChange`. A directory that cannot be
 /// resolved any more (deleted meanwhile) is counted in `unresolved`: its parent's own delete event covers it.
 /// Queue overflow is reported, since after it nothing can be trusted until the next full scan.
 ///
@@ -59,6 +60,11 @@ public final class FanotifyWatcher: @unchecked Sendable {
     private var ignoreMarks: IgnoreMarks
     /// Events that change where directories are (with `onDirectory`): any cached path may be stale after one.
     private static let directoryMoved = FanotifyCalls.movedFrom | FanotifyCalls.movedTo | FanotifyCalls.delete
+    /// Events that, with `onDirectory`, are about the named directory itself, whose own entry its parent's listing holds.
+    /// Without names this is told by the mask alone: a directory's metadata change names the directory itself (a
+    /// file's names its parent, without `onDirectory`). The mask may be several merged events of that directory, e.g.
+    /// a subdirectory made in it and its own chmod; the parent is then reported too, which costs a listing at most.
+    private static let ownChange = FanotifyCalls.attrib | FanotifyCalls.modify | FanotifyCalls.closeWrite
 
     /// Directories under an ignore mark now (see `IgnoreMarks`); 0 before Linux 6.0.
     public var ignoredDirectories: Int { ignoreMarks.count }
@@ -70,7 +76,7 @@ public final class FanotifyWatcher: @unchecked Sendable {
     /// event; a change is never lost by the removal, only reported again.
     public var ignoreMarkLifetime: Double = 30
 
-    /// Starts a fanotify group; throws `Unavailable` on a kernel without directory-and-name reporting or without root.
+    /// Starts a fanotify group; throws `Unavailable` on a kernel without directory reporting or without root.
     /// - Parameter ignoreMarkLimit: how many reported directories at most get an ignore mark between two marks (nil: 32,768
     ///   or a quarter of fs.fanotify.max_user_marks; 0: none, every event is read).
     public init(ignoreMarkLimit: Int? = nil) throws(Unavailable) {
@@ -79,12 +85,12 @@ public final class FanotifyWatcher: @unchecked Sendable {
         }
         // A bounded queue (fs.fanotify.max_queued_events): a reader that falls behind gets an overflow, which the
         // journal turns into a gap (the next backup is unoptimized), rather than kernel memory without bound.
-        let flags = FanotifyCalls.classNotify | FanotifyCalls.cloexec | FanotifyCalls.nonblock | FanotifyCalls.reportDirectoryFIDAndName
+        let flags = FanotifyCalls.classNotify | FanotifyCalls.cloexec | FanotifyCalls.nonblock | FanotifyCalls.reportDirectoryFID
         let fd = initialize(flags, UInt32(O_RDONLY))
         guard fd >= 0 else {
             let reason = switch errno {
             case EPERM: "fanotify needs root (CAP_SYS_ADMIN)"
-            case EINVAL: "this kernel's fanotify cannot report directories and names (Linux 5.9 or later is needed)"
+            case EINVAL: "this kernel's fanotify cannot report directories (Linux 5.9 or later is needed)"
             case ENOSYS: "this kernel has no fanotify"
             default: "fanotify_init failed: \(String(cString: strerror(errno)))"
             }
@@ -215,9 +221,9 @@ public final class FanotifyWatcher: @unchecked Sendable {
                 let type = bytes[info]
                 let infoLength = Int(bytes.loadUnaligned(fromByteOffset: info + 2, as: UInt16.self))
                 guard infoLength >= 4, info + infoLength <= offset + length else { break }
-                if type == FanotifyCalls.infoDirectoryFIDAndName || type == FanotifyCalls.infoDirectoryFID {
+                if type == FanotifyCalls.infoDirectoryFID || type == FanotifyCalls.infoFID {
                     record(UnsafeRawBufferPointer(rebasing: bytes[(info + 4)..<(info + infoLength)]), mask: mask,
-                           hasName: type == FanotifyCalls.infoDirectoryFIDAndName, into: &changes)
+                           into: &changes)
                 }
                 info += infoLength
             }
@@ -225,8 +231,8 @@ public final class FanotifyWatcher: @unchecked Sendable {
         }
     }
 
-    /// One `fanotify_event_info_fid` body: fsid (8 bytes), `struct file_handle`, then the entry's name.
-    private func record(_ body: UnsafeRawBufferPointer, mask: UInt64, hasName: Bool, into changes: inout Changes) {
+    /// One `fanotify_event_info_fid` body: fsid (8 bytes), then a directory's `struct file_handle`.
+    private func record(_ body: UnsafeRawBufferPointer, mask: UInt64, into changes: inout Changes) {
         guard body.count >= 16 else { return }
         let fsid = body.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
         let handleBytes = Int(body.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
@@ -266,15 +272,9 @@ public final class FanotifyWatcher: @unchecked Sendable {
             changes.unresolved += 1
             return
         }
-        // The entry's name: empty or "." for an event on the directory itself.
-        var nameIsSelf = true
-        if hasName, 16 + handleBytes < body.count {
-            let first = body[16 + handleBytes]
-            let second = 16 + handleBytes + 1 < body.count ? body[16 + handleBytes + 1] : 0
-            nameIsSelf = first == 0 || (first == UInt8(ascii: ".") && second == 0)
-        }
         // An event on the directory itself changes its own entry, which its parent's listing holds.
-        if nameIsSelf, directory != "/", let slash = directory.lastIndex(of: "/") {
+        let isOwnChange = mask & FanotifyCalls.onDirectory != 0 && mask & Self.ownChange != 0
+        if isOwnChange, directory != "/", let slash = directory.lastIndex(of: "/") {
             changes.directories.insert(slash == directory.startIndex ? "/" : String(directory[..<slash]))
         }
     }
