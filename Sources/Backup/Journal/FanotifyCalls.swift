@@ -10,7 +10,7 @@ enum FanotifyCalls {
     static let nonblock: UInt32 = 0x2
     static let classNotify: UInt32 = 0x0
     /// FAN_REPORT_DIR_FID without FAN_REPORT_NAME (Linux 5.9): each event names a directory only. Events with the same
-    /// directory and process then merge in the queue (their masks OR'ed; never an FAN_ONDIR event with another), so a
+    /// directory and process then merge in the queue (their masks OR'ed; never a FAN_ONDIR event with another), so a
     /// folder being filled costs one queued event rather than one per file name.
     static let reportDirectoryFID: UInt32 = 0x400
 
