@@ -26,8 +26,7 @@ extension Repository {
             guard visited.insert(tree).inserted else { continue }
             try addPack(of: tree, in: tree)
             let links = try treeLinks?.links(of: tree) ?? {
-                let nodes = try reader.loadTree(tree).nodes
-                let links = TreeLinkCache.Links(content: nodes.flatMap(\.content), subtrees: nodes.compactMap(\.subtree))
+                let links = TreeLinkCache.Links(try reader.loadTree(tree).nodes)
                 treeLinks?.remember(links, of: tree)
                 return links
             }()
@@ -43,5 +42,10 @@ extension Repository {
             indexes.insert(name)
         }
         return try packs.sorted().map { try ObjectKey(.data, $0) } + indexes.sorted().map { try ObjectKey(.index, $0) }
+    }
+
+    /// Notes a tree a backup just stored as `id`, so committing its point does not read it back from the store.
+    public func noteStoredTree(_ tree: Tree, id: BlobID) {
+        treeLinks?.remember(TreeLinkCache.Links(tree.nodes), of: id)
     }
 }

@@ -10,6 +10,11 @@ public final class TreeLinkCache: Sendable {
     struct Links {
         var content: [BlobID]
         var subtrees: [BlobID]
+
+        init(_ nodes: [Node]) {
+            content = nodes.flatMap(\.content)
+            subtrees = nodes.compactMap(\.subtree)
+        }
     }
 
     private struct State {

@@ -23,15 +23,21 @@ struct TreeLinkCacheTests {
         return RecoveryPoint(time: "2026-12-03T09:00:00Z", hostname: "host", username: "root", paths: ["/a"], tree: root)
     }
 
+    /// A new repository in a memory store whose calls are logged.
+    static func created() throws -> (FaultInjectingStore, Repository) {
+        let store = FaultInjectingStore(wrapping: MemoryStore(hasher: { Hex.encode(SHA256.hash($0)) }))
+        let repository = try Repository.create(store: store, passphrase: Array("a passphrase of some length".utf8), cost: .testing,
+                                               identity: WriterIdentity(time: "2026-12-03T09:00:00Z", hostname: "host", username: "root"))
+        return (store, repository)
+    }
+
     static func treeReads(_ store: FaultInjectingStore) -> Int {
         store.log.filter { ($0.operation == .get || $0.operation == .getRange) && $0.kind == .data }.count
     }
 
     @Test("a second walk of the same point reads no tree from the store and names the same objects as a walk without the cache")
     func secondWalkReadsNothing() throws {
-        let store = FaultInjectingStore(wrapping: MemoryStore(hasher: { Hex.encode(SHA256.hash($0)) }))
-        let created = try Repository.create(store: store, passphrase: Array("a passphrase of some length".utf8), cost: .testing,
-                                            identity: WriterIdentity(time: "2026-12-03T09:00:00Z", hostname: "host", username: "root"))
+        let (store, created) = try Self.created()
         let point = try Self.point(in: created)
         let cache = TreeLinkCache()
         let cached = try Repository.open(store: store, masterKey: created.exportMasterKey(), treeLinks: cache)
@@ -47,11 +53,36 @@ struct TreeLinkCacheTests {
         #expect(Self.treeReads(store) - before == first, "the second walk read a tree again")
     }
 
+    @Test("trees noted as they are stored are not read back when their point is committed")
+    func notedTreesAreNotReadBack() throws {
+        let (store, created) = try Self.created()
+        let cache = TreeLinkCache()
+        let repository = try Repository.open(store: store, masterKey: created.exportMasterKey(), treeLinks: cache)
+        let writer = try RepositoryWriter(repository: repository)
+        let blobs = try writer.makeBlobWriter()
+        var file = Node(name: Array("file".utf8), kind: .regular)
+        file.content = [try blobs.save(SecureRandom.bytes(20_000), type: .data)]
+        var directory = Node(name: Array("d".utf8), kind: .directory)
+        let inner = Tree(nodes: [file])
+        directory.subtree = try blobs.save(inner.encoded(), type: .tree)
+        repository.noteStoredTree(inner, id: try #require(directory.subtree))
+        let rootTree = Tree(nodes: [directory])
+        let root = try blobs.save(rootTree.encoded(), type: .tree)
+        repository.noteStoredTree(rootTree, id: root)
+        try blobs.flush()
+        try writer.finish()
+        let point = RecoveryPoint(time: "2026-12-03T09:00:00Z", hostname: "host", username: "root", paths: ["/d"], tree: root)
+
+        let before = Self.treeReads(store)
+        let references = try repository.references(of: point)
+        #expect(Self.treeReads(store) == before, "the walk read a noted tree from the store")
+        #expect(try Repository.open(store: store, masterKey: created.exportMasterKey()).references(of: point) == references)
+        #expect(cache.count == 2)
+    }
+
     @Test("a cache too small for the point starts again empty and the walk still names every object")
     func overflowKeepsTheWalkRight() throws {
-        let store = FaultInjectingStore(wrapping: MemoryStore(hasher: { Hex.encode(SHA256.hash($0)) }))
-        let created = try Repository.create(store: store, passphrase: Array("a passphrase of some length".utf8), cost: .testing,
-                                            identity: WriterIdentity(time: "2026-12-03T09:00:00Z", hostname: "host", username: "root"))
+        let (store, created) = try Self.created()
         let point = try Self.point(in: created)
         let cache = TreeLinkCache(capacity: 3)
         let small = try Repository.open(store: store, masterKey: created.exportMasterKey(), treeLinks: cache)
