@@ -13,9 +13,10 @@ from collections import defaultdict
 STEPS = [("init", "repo init"), ("initial", "initial backup"), ("nochange", "no-change backup"),
          ("nochange-opt", "no-change backup, optimized (journal)"), ("change", "1% change backup"),
          ("change-opt", "1% change backup, optimized (journal)"), ("restore", "restore")]
-TOOL_ORDER = ["haven", "restic", "borg"]
+TOOL_ORDER = ["haven", "haven-agent", "restic", "borg"]
 # (label, unit, how to read the value from a tool's medians, target ratio haven/restic or None); an optional fifth
-# element reads Haven's value another way (its optimized steps against restic's only kind).
+# element reads Haven's value another way (its optimized steps against restic's only kind), and an optional sixth
+# names the Haven tool it is read from (default "haven"; "haven-agent": backups run by `haven agent serve`).
 RATIOS = [
     ("initial backup, wall", "s", lambda t: t["steps"].get("initial", {}).get("wall"), 0.5),
     ("no-change backup, wall", "s", lambda t: t["steps"].get("nochange", {}).get("wall"), 0.25),
@@ -24,6 +25,20 @@ RATIOS = [
     ("1% change backup, wall", "s", lambda t: t["steps"].get("change", {}).get("wall"), None),
     ("1% change backup, optimized, wall", "s", lambda t: t["steps"].get("change", {}).get("wall"), None,
      lambda t: t["steps"].get("change-opt", {}).get("wall")),
+    ("initial backup through the agent, wall", "s", lambda t: t["steps"].get("initial", {}).get("wall"), None,
+     lambda t: t["steps"].get("initial", {}).get("wall"), "haven-agent"),
+    ("no-change backup, optimized, through the agent: haven backup --wait", "s",
+     lambda t: t["steps"].get("nochange", {}).get("wall"), 0.05,
+     lambda t: t["steps"].get("nochange-opt", {}).get("wall"), "haven-agent"),
+    ("no-change backup, optimized, through the agent: the job's duration", "s",
+     lambda t: t["steps"].get("nochange", {}).get("wall"), 0.05,
+     lambda t: t["metrics"].get("job_seconds_nochange-opt"), "haven-agent"),
+    ("1% change backup, optimized, through the agent: haven backup --wait", "s",
+     lambda t: t["steps"].get("change", {}).get("wall"), None,
+     lambda t: t["steps"].get("change-opt", {}).get("wall"), "haven-agent"),
+    ("1% change backup, optimized, through the agent: the job's duration", "s",
+     lambda t: t["steps"].get("change", {}).get("wall"), None,
+     lambda t: t["metrics"].get("job_seconds_change-opt"), "haven-agent"),
     ("restore, wall", "s", lambda t: t["steps"].get("restore", {}).get("wall"), 0.5),
     ("repository size after 3 backups", "bytes", lambda t: t["metrics"].get("repo_bytes_final"), 1.0),
     ("peak RSS, backup and restore steps", "bytes", lambda t: t.get("peak_rss_bytes"), 1.0),
@@ -134,6 +149,19 @@ def markdown(meta, tools, summaries):
             rate = fmt(source_mb / data["wall"], 0) if step in ("initial", "restore") and data["wall"] else ""
             lines.append(f"| {tool} | {label} | {fmt(data['wall'])} | {fmt(data['cpu'])} | {fmt(data['sys'])} | "
                          f"{mb(data['rss_bytes'])} | {rate} | {fmt(data['other_cpu'])} |")
+    if "haven-agent" in summaries:
+        agent = summaries["haven-agent"]
+        lines += ["", "## Through the agent", "",
+                  "`haven backup --wait` asks `haven agent serve` to back up its goal (the source) into `haven vault serve` on "
+                  "loopback and waits for the job. Wall is what the user waits for; the job's duration is the agent's own "
+                  "record (from the job's start to its report); CPU adds the agent's and the vault's CPU to the command's; "
+                  "peak RSS is the agent's.", "",
+                  "| step | mode | wall s | job s | CPU s | peak RSS MB |", "|---|---|---:|---:|---:|---:|"]
+        for step, label in STEPS:
+            data = agent["steps"].get(step)
+            if data:
+                lines.append(f"| {label} | {agent['metrics'].get('mode_' + step, '—')} | {fmt(data['wall'])} | "
+                             f"{fmt(agent['metrics'].get('job_seconds_' + step))} | {fmt(data['cpu'])} | {mb(data['rss_bytes'])} |")
     ratios = ratio_rows(summaries)
     if ratios:
         lines += ["", "## Haven / restic", "", "Below 1 means Haven is faster or smaller.", "",
@@ -148,11 +176,15 @@ def markdown(meta, tools, summaries):
 
 
 def ratio_rows(summaries):
-    if "haven" not in summaries or "restic" not in summaries:
+    if "restic" not in summaries:
         return []
     rows = []
-    for label, unit, read, target, *haven_read in RATIOS:
-        haven, restic = (haven_read[0] if haven_read else read)(summaries["haven"]), read(summaries["restic"])
+    for label, unit, read, target, *other in RATIOS:
+        haven_read = other[0] if other else read
+        tool = other[1] if len(other) > 1 else "haven"
+        if tool not in summaries:
+            continue
+        haven, restic = haven_read(summaries[tool]), read(summaries["restic"])
         ratio = haven / restic if haven is not None and restic else None
         rows.append({"measure": label, "unit": unit, "haven": haven, "restic": restic, "ratio": ratio,
                      "target": target})

@@ -4,9 +4,10 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: bash bench/run.sh [--tools haven,restic,borg] [--quick] [--runs N] [--idle-wait S] [--nice N]
+usage: bash bench/run.sh [--tools haven,haven-agent,restic,borg] [--quick] [--runs N] [--idle-wait S] [--nice N]
 
-  --tools LIST  comma-separated subset of haven,restic,borg (default: all three)
+  --tools LIST  comma-separated subset of haven,haven-agent,restic,borg (default: all four); haven-agent
+                backs up through `haven agent serve` into `haven vault serve` on loopback
   --quick       smoke run on drivers/net and fs only, one run unless --runs is given
   --runs N      repeat the whole sequence N times and report medians (default 3, quick 1)
   --idle-wait S before each timed step, wait up to S seconds for other processes to use less
@@ -22,7 +23,7 @@ EOF
 die() { echo "bench: $*" >&2; exit 1; }
 say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
-TOOLS="haven,restic,borg"
+TOOLS="haven,haven-agent,restic,borg"
 QUICK=0
 RUNS=""
 IDLE_WAIT=60
@@ -47,9 +48,9 @@ done
 [[ "$IDLE_WAIT" =~ ^[0-9]+$ ]] || die "--idle-wait must be a whole number of seconds, got '$IDLE_WAIT'"
 [[ "$NICE" =~ ^-?[0-9]+$ && $NICE -ge -20 && $NICE -le 19 ]] || die "--nice must be between -20 and 19, got '$NICE'"
 IFS=',' read -r -a TOOL_LIST <<<"$TOOLS"
-[[ ${#TOOL_LIST[@]} -gt 0 ]] || die "--tools is empty; pick from haven,restic,borg"
+[[ ${#TOOL_LIST[@]} -gt 0 ]] || die "--tools is empty; pick from haven,haven-agent,restic,borg"
 for tool in "${TOOL_LIST[@]}"; do
-	case "$tool" in haven|restic|borg) ;; *) die "unknown tool '$tool'; pick from haven,restic,borg" ;; esac
+	case "$tool" in haven|haven-agent|restic|borg) ;; *) die "unknown tool '$tool'; pick from haven,haven-agent,restic,borg" ;; esac
 done
 has_tool() { [[ ",$TOOLS," == *",$1,"* ]]; }
 
@@ -76,6 +77,7 @@ install_missing() {
 	local wanted=(linux-source-6.1 time python3 e2fsprogs util-linux) missing=()
 	has_tool restic && wanted+=(restic)
 	has_tool borg && wanted+=(borgbackup)
+	has_tool haven-agent && wanted+=(curl)
 	for package in "${wanted[@]}"; do
 		dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 	done
@@ -111,7 +113,7 @@ prepare_pristine() {
 }
 
 check_haven() {
-	has_tool haven || return 0
+	has_tool haven || has_tool haven-agent || return 0
 	[[ -x "$HAVEN" ]] || die "$HAVEN not found; run 'make build' first (or set HAVEN_BIN), or leave haven out with --tools restic,borg"
 }
 
@@ -153,6 +155,8 @@ tool_command() {
 		haven:init) COMMAND=("$HAVEN" repo init --repo "$repo") ;;
 		haven:backup) COMMAND=("$HAVEN" backup --repo "$repo" "${HAVEN_ARGS[@]}" "$SRC") ;;
 		haven:restore) COMMAND=("$HAVEN" restore --repo "$repo" latest --target "$target") ;;
+		# Back up now through the agent (its goal is the source) and wait for the job, as a user would.
+		haven-agent:backup) COMMAND=("$HAVEN" backup --wait --json --agent "$AGENT_URL" --agent-state "$WORK/agent-haven/state") ;;
 		restic:init) COMMAND=(restic init --repo "$repo") ;;
 		restic:backup) COMMAND=(restic backup --repo "$repo" "$SRC") ;;
 		restic:restore) COMMAND=(restic restore latest --repo "$repo" --target "$target") ;;
@@ -190,7 +194,12 @@ timed() {
 	[[ $action == restore ]] && dir="$WORK/restore-$tool"
 	wait_for_idle
 	say "  $tool $step: ${COMMAND[*]}"
-	local busy_before busy_after
+	local busy_before busy_after service_before=(0 0) service_after=(0 0)
+	if [[ $tool == haven-agent ]]; then
+		# The peak RSS of this step is the agent's: clear_refs 5 resets its high-water mark.
+		echo 5 >"/proc/$AGENT_PID/clear_refs" 2>/dev/null || true
+		read -r -a service_before < <(service_cpu)
+	fi
 	busy_before=$(busy_seconds)
 	if ! (cd "$dir" && nice -n "$NICE" /usr/bin/time -f "%e %U %S %M" -o "$stats" "${COMMAND[@]}") >"$log" 2>&1; then
 		echo "bench: $tool $step failed; last lines of $log:" >&2
@@ -200,6 +209,12 @@ timed() {
 	busy_after=$(busy_seconds)
 	local wall user sys rss other
 	read -r wall user sys rss < <(tail -n 1 "$stats")
+	if [[ $tool == haven-agent ]]; then
+		read -r -a service_after < <(service_cpu)
+		user=$(awk "BEGIN{print $user + ${service_after[0]} - ${service_before[0]}}")
+		sys=$(awk "BEGIN{print $sys + ${service_after[1]} - ${service_before[1]}}")
+		rss=$(awk -v cli="$rss" '/^VmHWM/{print ($2 > cli ? $2 : cli)}' "/proc/$AGENT_PID/status")
+	fi
 	other=$(awk "BEGIN{v = $busy_after - $busy_before - $user - $sys; printf \"%.2f\", v < 0 ? 0 : v}")
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$tool" "$step" "$wall" "$user" "$sys" "$rss" "$other" >>"$RAW/steps.tsv"
 	say "  $tool $step: ${wall}s wall, $(awk "BEGIN{print $user+$sys}")s CPU, $((rss / 1024)) MB peak RSS, ${other}s CPU used by other processes"
@@ -230,6 +245,117 @@ stop_journal() {
 last_point() { awk '/^recovery point .* saved/{print $3}' "$RAW/$1-haven-$2.log" | tail -n 1; }
 
 metric() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RAW/metrics.tsv"; }
+
+# Haven through its agent: `haven vault serve` (plain HTTP on loopback) and `haven agent serve`, registered with it,
+# whose backup goal is the source. The agent keeps its own change journal and the repository's master key, so a
+# backup it runs needs neither `haven journal watch` nor the passphrase's scrypt.
+AGENT_PID=""
+VAULT_PID=""
+AGENT_URL=""
+AGENT_DIR="$WORK/agent-haven"
+
+# The user and system CPU seconds the agent and the vault have used so far, on one line.
+service_cpu() {
+	local pid
+	for pid in $AGENT_PID $VAULT_PID; do
+		# Fields after the command name (which ends with ")"): utime and stime are the 12th and 13th.
+		sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12, $13}'
+	done | awk -v hz="$(getconf CLK_TCK)" '{u += $1; s += $2} END {printf "%.2f %.2f\n", u / hz, s / hz}'
+}
+
+# agent_api METHOD PATH JSON: one request to the agent's API with its token; prints the answer, fails on a non-2xx one.
+agent_api() {
+	local answer status
+	answer=$(curl -sS --noproxy '*' -X "$1" -H "Authorization: Bearer $(cat "$AGENT_DIR/state/api-token")" \
+		-H "Content-Type: application/json" --data-binary "$3" -w '\n%{http_code}' "$AGENT_URL/api/v1/$2") || return 1
+	status=${answer##*$'\n'}
+	[[ $status == 2?? ]] || { echo "bench: $1 /api/v1/$2 answered $status: ${answer%$'\n'*}" >&2; return 1; }
+	echo "${answer%$'\n'*}"
+}
+
+# wait_until SECONDS COMMAND...: retries the command every 0.1 s until it succeeds.
+wait_until() {
+	local tries=$(($1 * 10))
+	shift
+	for _ in $(seq 1 "$tries"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+	return 1
+}
+
+# start_agent RUN: a new vault "Bench" and an agent registered with it, whose goal protects $SRC (its weekly schedule
+# falls 12 hours from now, outside the run).
+start_agent() {
+	local run=$1 setup="$RAW/$1-haven-agent-setup.log" port
+	rm -rf "$AGENT_DIR"
+	mkdir -p "$AGENT_DIR"
+	"$HAVEN" vault create Bench --data "$AGENT_DIR/vault" >"$setup" 2>&1 || return 1
+	"$HAVEN" vault serve --data "$AGENT_DIR/vault" --listen 127.0.0.1:0 --insecure-http >"$RAW/$run-haven-agent-vault.log" 2>&1 &
+	VAULT_PID=$!
+	wait_until 15 test -s "$AGENT_DIR/vault/address" || { echo "bench: haven vault serve did not start" >&2; return 1; }
+	"$HAVEN" vault credentials Bench --data "$AGENT_DIR/vault" --out "$AGENT_DIR/Bench.VaultCredentials" >>"$setup" 2>&1 || return 1
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	AGENT_URL="http://127.0.0.1:$port"
+	"$HAVEN" agent serve --state "$AGENT_DIR/state" --listen "127.0.0.1:$port" >"$RAW/$run-haven-agent-agent.log" 2>&1 &
+	AGENT_PID=$!
+	wait_until 15 agent_api GET status "" || { echo "bench: haven agent serve did not answer" >&2; return 1; }
+	local body pin
+	body=$(python3 -c 'import base64, json, sys; print(json.dumps({"credentials": base64.b64encode(open(sys.argv[1], "rb").read()).decode(),
+		"machineName": "bench", "passphrase": sys.argv[2]}))' "$AGENT_DIR/Bench.VaultCredentials" "$HAVEN_PASSWORD")
+	agent_api POST registration "$body" >>"$setup" || return 1
+	# A first retention policy lets the vault delete points, so it needs a security PIN, which the vault host issues.
+	pin=$("$HAVEN" vault pin Bench --data "$AGENT_DIR/vault" --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["pin"])') || return 1
+	body=$(python3 -c 'import json, sys, time; print(json.dumps({"paths": [sys.argv[1]], "securityPIN": sys.argv[2],
+		"schedule": {"frequency": "weekly", "days": ["sunday"], "times": [time.strftime("%H:00", time.gmtime(time.time() + 43200))], "timeZone": "UTC"},
+		"retention": {"daily": 30, "weekly": 8, "monthly": 12, "yearly": 2}}))' "$SRC" "$pin")
+	agent_api PUT goal "$body" >>"$setup" || return 1
+}
+
+stop_agent() {
+	local pid
+	for pid in $AGENT_PID $VAULT_PID; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
+	AGENT_PID=""
+	VAULT_PID=""
+}
+
+# agent_job RUN STEP MODE: records the job's own duration (from its report) and fails unless it ran in MODE.
+agent_job() {
+	local facts
+	facts=$(python3 - "$RAW/$1-haven-agent-$2.log" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+detail = json.loads(text[text.index("{"):])["jobs"][0]
+report = detail.get("report") or {}
+print(detail["job"]["state"], report.get("mode", "none"), report.get("durationSeconds", 0))
+PY
+	) || { echo "bench: no job report in $RAW/$1-haven-agent-$2.log" >&2; return 1; }
+	local state mode seconds
+	read -r state mode seconds <<<"$facts"
+	metric "$1" haven-agent "job_seconds_$2" "$seconds"
+	metric "$1" haven-agent "mode_$2" "$mode"
+	say "  haven-agent $2: job $state, $mode, $(printf '%.2f' "$seconds")s in the agent"
+	[[ $state == succeeded && $mode == "$3" ]] || { echo "bench: the agent's $2 backup ran $mode ($state), not $3" >&2; return 1; }
+}
+
+# bench_agent RUN: the initial, no-change and 1% change backups through the agent, from a pristine tree.
+bench_agent() {
+	local run=$1
+	say "run $run/$RUNS: haven-agent"
+	reset_tree
+	start_agent "$run" || { stop_agent; return 1; }
+	warm_cache
+	timed "$run" haven-agent initial backup "" && agent_job "$run" initial unoptimized || { stop_agent; return 1; }
+	metric "$run" haven-agent repo_bytes_initial "$(du -sb "$AGENT_DIR/vault" | cut -f1)"
+	timed "$run" haven-agent nochange-opt backup "" && agent_job "$run" nochange-opt optimized || { stop_agent; return 1; }
+	local changed
+	changed=$(python3 "$BENCH/mutate.py" "$SRC")
+	metric "$run" haven-agent changed_files "${changed% *}"
+	metric "$run" haven-agent changed_bytes "${changed#* }"
+	timed "$run" haven-agent change-opt backup "" && agent_job "$run" change-opt optimized || { stop_agent; return 1; }
+	metric "$run" haven-agent repo_bytes_final "$(du -sb "$AGENT_DIR/vault" | cut -f1)"
+	stop_agent
+}
 
 # bench_tool RUN TOOL: the whole sequence for one tool, from a pristine tree and an empty repository.
 bench_tool() {
@@ -290,7 +416,7 @@ tool_version() {
 	case "$1" in
 		restic) restic version | awk '{print $1" "$2}' ;;
 		borg) borg --version ;;
-		haven) echo "haven $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" ;;
+		haven|haven-agent) echo "$1 $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" ;;
 	esac
 }
 
@@ -324,8 +450,16 @@ take_lock() {
 	flock -n 9 || die "another bench run is using $WORK; wait for it to finish or give this one its own BENCH_DIR"
 }
 
+# Whatever ends the run, the services it started stop with it.
+cleanup() {
+	stop_agent
+	stop_journal
+}
+
 main() {
 	local started=$SECONDS
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
 	take_lock
 	install_missing
 	check_haven
@@ -337,7 +471,9 @@ main() {
 	write_meta
 	for run in $(seq 1 "$RUNS"); do
 		for tool in "${TOOL_LIST[@]}"; do
-			if ! bench_tool "$run" "$tool"; then
+			local bench=bench_tool
+			[[ $tool == haven-agent ]] && bench=bench_agent
+			if ! $bench "$run" "$tool"; then
 				metric "$run" "$tool" failed "see $RAW/$run-$tool-*.log"
 			fi
 		done

@@ -13,7 +13,9 @@ extension Repository {
 
     /// Opens the repository with a master key exported by `exportMasterKey()`, then loads the index.
     /// The key is proven by opening the config, which it sealed: a wrong key fails with `wrongPassphrase`.
-    public static func open(store: any ObjectStore, masterKey: [UInt8], loadIndex: Bool = true) throws -> Repository {
+    /// `treeLinks` lets each recovery point saved through this repository skip reading the trees it already knows.
+    public static func open(store: any ObjectStore, masterKey: [UInt8], loadIndex: Bool = true,
+                            treeLinks: TreeLinkCache? = nil) throws -> Repository {
         let key = try MasterKey(material: SecretBytes(masterKey))
         let configBytes = try storeCall("read the config") { try store.get(ObjectKey(.config, "config")) }
         let plaintext: [UInt8]
@@ -26,7 +28,7 @@ extension Repository {
             throw RepositoryError(.corrupt, "the config is not valid JSON: \(error)")
         }
         try config.validate()
-        let repository = Repository(store: store, key: key, config: config)
+        let repository = Repository(store: store, key: key, config: config, treeLinks: treeLinks)
         if loadIndex { try repository.loadIndex() }
         return repository
     }

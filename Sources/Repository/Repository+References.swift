@@ -5,7 +5,8 @@ extension Repository {
     /// Every object a restore of `point` needs besides the point itself, packs (`data`) first, each kind sorted.
     ///
     /// Walks the point's trees from the root (each distinct tree once): every tree blob and every file's content
-    /// blob maps to its pack through the index, and every pack to the index object that locates its blobs.
+    /// blob maps to its pack through the index, and every pack to the index object that locates its blobs. A tree
+    /// in `treeLinks` is not read again: a backup that changed little reads only its new trees.
     /// Throws `missing` when a blob is in no index or a pack in no stored index object.
     public func references(of point: RecoveryPoint) throws -> [ObjectKey] {
         guard let root = point.treeID else {
@@ -24,10 +25,13 @@ extension Repository {
         while let tree = pending.popLast() {
             guard visited.insert(tree).inserted else { continue }
             try addPack(of: tree, in: tree)
-            for node in try reader.loadTree(tree).nodes {
-                for blob in node.content { try addPack(of: blob, in: tree) }
-                if let subtree = node.subtree { pending.append(subtree) }
-            }
+            let links = try treeLinks?.links(of: tree) ?? {
+                let links = TreeLinkCache.Links(try reader.loadTree(tree).nodes)
+                treeLinks?.remember(links, of: tree)
+                return links
+            }()
+            for blob in links.content { try addPack(of: blob, in: tree) }
+            pending.append(contentsOf: links.subtrees)
         }
         var indexes = Set<String>()
         for pack in packs {
@@ -38,5 +42,10 @@ extension Repository {
             indexes.insert(name)
         }
         return try packs.sorted().map { try ObjectKey(.data, $0) } + indexes.sorted().map { try ObjectKey(.index, $0) }
+    }
+
+    /// Notes a tree a backup just stored as `id`, so committing its point does not read it back from the store.
+    public func noteStoredTree(_ tree: Tree, id: BlobID) {
+        treeLinks?.remember(TreeLinkCache.Links(tree.nodes), of: id)
     }
 }

@@ -12,11 +12,14 @@ public final class Repository: @unchecked Sendable {
     public let index = MasterIndex()
     let key: MasterKey
     let idHasher: HMACSHA256
+    /// Trees already read by `references(of:)`, kept by the opener across repositories it opens; nil: none kept.
+    let treeLinks: TreeLinkCache?
 
-    init(store: any ObjectStore, key: MasterKey, config: RepositoryConfig) {
+    init(store: any ObjectStore, key: MasterKey, config: RepositoryConfig, treeLinks: TreeLinkCache? = nil) {
         self.store = store
         self.key = key
         self.config = config
+        self.treeLinks = treeLinks
         idHasher = HMACSHA256(key: key.idKey)
     }
 

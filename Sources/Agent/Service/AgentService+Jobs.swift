@@ -41,6 +41,19 @@ extension AgentService {
         try Self.mapping { try jobStore.job(id) }
     }
 
+    /// Job `id` as soon as it has finished, or as it stands after `seconds`: what `haven backup --wait` follows, so it
+    /// learns of the end when it happens instead of at its next look.
+    public func waitForEnd(of id: Int64, seconds: Double) throws -> JobRecord {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let ended = worker.endedCount
+            let record = try job(id)
+            if record.state.isFinished || worker.isStopping || Date() >= deadline { return record }
+            // A job may also end without the worker (cancelled while queued, or by a restart): look again each second.
+            worker.waitForJobEnd(after: ended, until: min(deadline, Date().addingTimeInterval(1)))
+        }
+    }
+
     /// The live figures of a running job; nil when it is not running.
     public func progress(of id: Int64) -> JobProgress? {
         worker.progress(of: id, now: clock())
@@ -62,6 +75,7 @@ extension AgentService {
             throw AgentError(.invalidInput, error.description)
         }
         worker.cancel(id)
+        worker.jobEnded()
     }
 
     /// Queues a restore. For another machine the passphrase opens its repository now (a wrong one is refused at once)

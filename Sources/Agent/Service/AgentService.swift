@@ -21,6 +21,9 @@ public final class AgentService: Sendable {
     let goals: GoalStore
     let catalog: Catalog
     let repositories: RepositoryCache
+    /// The trees of this machine's recovery points read so far: committing a point names the objects it needs, and
+    /// with these a backup reads only the trees it wrote, not every tree of the point again from the vault.
+    let treeLinks = TreeLinkCache()
     let worker: Worker
     let notifier: Notifier
     /// Which directories changed since each item's last backup (optimized mode); runs while `run()` does.

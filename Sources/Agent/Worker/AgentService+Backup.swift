@@ -57,7 +57,7 @@ extension AgentService {
         guard let key = try state.masterKey() else {
             throw AgentError(.notRegistered, "the repository's key is missing; register the machine again (take over) with its passphrase")
         }
-        let repository = try Self.mapping { try Repository.open(store: store, masterKey: key) }
+        let repository = try Self.mapping { try Repository.open(store: store, masterKey: key, treeLinks: treeLinks) }
         let item = BackupItem(kind: job.itemKind, name: job.itemName)
         let parent = try parentPoint(of: item, session: session, repository: repository)
         running.setEstimate(parent?.point.summary.bytes)

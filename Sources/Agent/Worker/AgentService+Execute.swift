@@ -20,6 +20,8 @@ extension AgentService {
     func execute(_ job: JobRecord) {
         // A cancel from the portal may have won the race: then the job is no longer queued and is left alone.
         guard (try? jobStore.apply(.start, to: job.id)) != nil else { return }
+        // Last of the defers: whoever waits for the job's end reads it recorded.
+        defer { worker.jobEnded() }
         let running = RunningJob(id: job.id, startedAt: clock(), isRestore: job.kind == .restore)
         worker.setRunning(running)
         defer { worker.setRunning(nil) }

@@ -12,6 +12,7 @@ final class Worker: @unchecked Sendable {
     private var running: RunningJob?
     private var held: [Int64: Repository] = [:]
     private var pendingWakeups = 0
+    private var jobsEnded: UInt64 = 0
     private var stopping = false
     private var thread: Thread?
     private var exited: [CheckedContinuation<Void, Never>] = []
@@ -49,6 +50,26 @@ final class Worker: @unchecked Sendable {
         defer { condition.unlock() }
         if pendingWakeups == 0 && !stopping { _ = condition.wait(until: Date().addingTimeInterval(seconds)) }
         pendingWakeups = 0
+    }
+
+    /// Tells those waiting in `waitForJobEnd` that a job ended.
+    func jobEnded() {
+        locked {
+            jobsEnded &+= 1
+            condition.broadcast()
+        }
+    }
+
+    /// How many jobs have ended so far. A waiter reads it before it looks at its job, so an end in between is not missed.
+    var endedCount: UInt64 { locked { jobsEnded } }
+
+    /// Waits until a job ends after `count` ended, the worker stops, or `deadline` passes.
+    func waitForJobEnd(after count: UInt64, until deadline: Date) {
+        condition.lock()
+        defer { condition.unlock() }
+        while jobsEnded == count && !stopping {
+            if !condition.wait(until: deadline) { return }
+        }
     }
 
     /// Stops the thread after the running job (which is asked to stop) and waits for it to exit.

@@ -49,7 +49,7 @@ extension AgentAPI {
         APIRoute("directory", ["GET": { api, request, _ in try api.directory(request) }]),
         APIRoute("backups", ["POST": { api, request, _ in try api.backUpNow(request) }]),
         APIRoute("jobs", ["GET": { api, request, _ in try api.jobs(request) }]),
-        APIRoute("jobs/{}", ["GET": { api, _, ids in try api.job(ids[0]) }]),
+        APIRoute("jobs/{}", ["GET": { api, request, ids in try api.job(ids[0], request) }]),
         APIRoute("jobs/{}/progress", ["GET": { api, _, ids in try api.progress(ids[0]) }]),
         APIRoute("jobs/{}/report", ["GET": { api, _, ids in try api.report(ids[0]) }]),
         APIRoute("jobs/{}/cancel", ["POST": { api, _, ids in try api.cancel(ids[0]) }]),

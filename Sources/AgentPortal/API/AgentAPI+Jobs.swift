@@ -15,8 +15,11 @@ extension AgentAPI {
         return Self.json(JobList(jobs: try service.jobs(limit: limit, offset: offset).map(Job.init)))
     }
 
-    func job(_ id: String) throws -> HTTPServer.Response {
-        let record = try service.job(try Self.jobId(id))
+    /// With `wait=S` the answer waits until the job has finished, at most S seconds.
+    func job(_ id: String, _ request: HTTPServer.Request) throws -> HTTPServer.Response {
+        let wait = try Self.integer(request, "wait", default: 0, range: 0...60)
+        let id = try Self.jobId(id)
+        let record = wait > 0 ? try service.waitForEnd(of: id, seconds: Double(wait)) : try service.job(id)
         return Self.json(JobDetail(job: Job(record), progress: service.progress(of: record.id).map(Progress.init),
                                    report: try service.report(of: record.id).map(Report.init)))
     }

@@ -431,7 +431,9 @@ public final class Archiver {
         }
         let nodes = dropped.isEmpty ? pending.nodes : pending.nodes.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
         let tree = Tree(nodes: nodes)
-        return try writer.save(tree.encoded(), type: .tree)
+        let id = try writer.save(tree.encoded(), type: .tree)
+        repository.noteStoredTree(tree, id: id)
+        return id
     }
 }
 

@@ -6,14 +6,17 @@ import Glibc
 
 /// Printing and following jobs of the agent.
 enum AgentClientJobs {
-    /// Polls the jobs until each has finished, printing progress on stderr unless `quiet`; returns their final details.
+    /// Follows the jobs until each has finished, printing progress on stderr unless `quiet`; returns their final details.
+    /// Each request waits in the agent until its job ends, a second at most (`?wait=1`): the end is seen when it
+    /// happens, and progress still comes once a second.
     static func follow(_ client: AgentClient, ids: [Int64], quiet: Bool) throws -> [AgentAPI.JobDetail] {
         var finished: [Int64: AgentAPI.JobDetail] = [:]
         var lastPrinted: [Int64: String] = [:]
         var lastTime = 0.0
         while finished.count < ids.count {
+            let round = SystemClock.monotonic()
             for id in ids where finished[id] == nil {
-                let detail: AgentAPI.JobDetail = try client.get("jobs/\(id)")
+                let detail: AgentAPI.JobDetail = try client.get("jobs/\(id)?wait=1")
                 if detail.job.isFinished {
                     finished[id] = detail
                     continue
@@ -26,7 +29,8 @@ enum AgentClientJobs {
                     lastTime = now
                 }
             }
-            if finished.count < ids.count { usleep(250_000) }
+            // An agent that does not wait (an older one) answers at once: then look four times a second.
+            if finished.count < ids.count, SystemClock.monotonic() - round < 0.2 { usleep(250_000) }
         }
         return ids.compactMap { finished[$0] }
     }

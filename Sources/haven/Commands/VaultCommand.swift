@@ -11,7 +11,7 @@ struct VaultCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vault", abstract: "Run the vault service, create vaults and issue vault credentials.",
         discussion: "The data directory is /var/lib/haven/vault unless --data or HAVEN_VAULT_DATA says otherwise.",
-        subcommands: [VaultServeCommand.self, CreateCommand.self, CredentialsCommand.self, ImportSeedCommand.self,
+        subcommands: [VaultServeCommand.self, CreateCommand.self, CredentialsCommand.self, PINCommand.self, ImportSeedCommand.self,
                        ResetPasswordCommand.self])
 
     /// The options every vault command takes.
@@ -98,6 +98,31 @@ struct VaultCommand: ParsableCommand {
                     Output.json(["file": file, "vaultId": credentials.vaultId, "expiresAt": credentials.expiresAt])
                 } else {
                     Output.line("wrote \(file): registers \(uses) machine(s) with vault \(credentials.vaultName) until \(credentials.expiresAt)")
+                }
+            }
+        }
+    }
+
+    struct PINCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pin", abstract: "Generate a security PIN for a vault, as the portal's Generate security PIN does.",
+            discussion: "Run it on the vault host. The PIN allows one destructive operation (a first or lower retention, "
+                + "stop protection, a new passphrase) on any server of the vault, within a few minutes; it is audited.")
+
+        @OptionGroup var options: Options
+
+        @Argument(help: "The vault's name or id.")
+        var name: String
+
+        func run() throws {
+            try runCommand {
+                let service = try options.settings().openService()
+                let pin = try vaultFailure { try service.generatePIN(vault: name, actor: "cli") }
+                let expires = VaultTime.rfc3339(pin.expiresAt)
+                if options.json {
+                    Output.json(["pin": pin.pin, "expiresAt": expires])
+                } else {
+                    Output.line("security PIN: \(pin.pin) (valid once, until \(expires))")
                 }
             }
         }

@@ -1,0 +1,94 @@
+import Crypto
+import ObjectStore
+import ObjectStoreTesting
+import Repository
+import Testing
+
+@Suite("Repository: references(of:) with a tree link cache")
+struct TreeLinkCacheTests {
+    /// A point of /a/b/file: three trees, the file's two chunks and the trees in packs of the one writer.
+    static func point(in repository: Repository) throws -> RecoveryPoint {
+        let writer = try RepositoryWriter(repository: repository)
+        let blobs = try writer.makeBlobWriter()
+        var file = Node(name: Array("file".utf8), kind: .regular)
+        file.content = [try blobs.save(SecureRandom.bytes(40_000), type: .data), try blobs.save(SecureRandom.bytes(30_000), type: .data)]
+        file.size = 70_000
+        var b = Node(name: Array("b".utf8), kind: .directory)
+        b.subtree = try blobs.save(Tree(nodes: [file]).encoded(), type: .tree)
+        var a = Node(name: Array("a".utf8), kind: .directory)
+        a.subtree = try blobs.save(Tree(nodes: [b]).encoded(), type: .tree)
+        let root = try blobs.save(Tree(nodes: [a]).encoded(), type: .tree)
+        try blobs.flush()
+        try writer.finish()
+        return RecoveryPoint(time: "2026-12-03T09:00:00Z", hostname: "host", username: "root", paths: ["/a"], tree: root)
+    }
+
+    /// A new repository in a memory store whose calls are logged.
+    static func created() throws -> (FaultInjectingStore, Repository) {
+        let store = FaultInjectingStore(wrapping: MemoryStore(hasher: { Hex.encode(SHA256.hash($0)) }))
+        let repository = try Repository.create(store: store, passphrase: Array("a passphrase of some length".utf8), cost: .testing,
+                                               identity: WriterIdentity(time: "2026-12-03T09:00:00Z", hostname: "host", username: "root"))
+        return (store, repository)
+    }
+
+    static func treeReads(_ store: FaultInjectingStore) -> Int {
+        store.log.filter { ($0.operation == .get || $0.operation == .getRange) && $0.kind == .data }.count
+    }
+
+    @Test("a second walk of the same point reads no tree from the store and names the same objects as a walk without the cache")
+    func secondWalkReadsNothing() throws {
+        let (store, created) = try Self.created()
+        let point = try Self.point(in: created)
+        let cache = TreeLinkCache()
+        let cached = try Repository.open(store: store, masterKey: created.exportMasterKey(), treeLinks: cache)
+        let plain = try Repository.open(store: store, masterKey: created.exportMasterKey())
+
+        let expected = try plain.references(of: point)
+        #expect(expected.contains { $0.kind == .data } && expected.contains { $0.kind == .index }, "\(expected)")
+        let before = Self.treeReads(store)
+        #expect(try cached.references(of: point) == expected)
+        let first = Self.treeReads(store) - before
+        #expect(first >= 3 && cache.count == 3, "the first walk reads the three trees (\(first) reads)")
+        #expect(try cached.references(of: point) == expected)
+        #expect(Self.treeReads(store) - before == first, "the second walk read a tree again")
+    }
+
+    @Test("trees noted as they are stored are not read back when their point is committed")
+    func notedTreesAreNotReadBack() throws {
+        let (store, created) = try Self.created()
+        let cache = TreeLinkCache()
+        let repository = try Repository.open(store: store, masterKey: created.exportMasterKey(), treeLinks: cache)
+        let writer = try RepositoryWriter(repository: repository)
+        let blobs = try writer.makeBlobWriter()
+        var file = Node(name: Array("file".utf8), kind: .regular)
+        file.content = [try blobs.save(SecureRandom.bytes(20_000), type: .data)]
+        var directory = Node(name: Array("d".utf8), kind: .directory)
+        let inner = Tree(nodes: [file])
+        directory.subtree = try blobs.save(inner.encoded(), type: .tree)
+        repository.noteStoredTree(inner, id: try #require(directory.subtree))
+        let rootTree = Tree(nodes: [directory])
+        let root = try blobs.save(rootTree.encoded(), type: .tree)
+        repository.noteStoredTree(rootTree, id: root)
+        try blobs.flush()
+        try writer.finish()
+        let point = RecoveryPoint(time: "2026-12-03T09:00:00Z", hostname: "host", username: "root", paths: ["/d"], tree: root)
+
+        let before = Self.treeReads(store)
+        let references = try repository.references(of: point)
+        #expect(Self.treeReads(store) == before, "the walk read a noted tree from the store")
+        #expect(try Repository.open(store: store, masterKey: created.exportMasterKey()).references(of: point) == references)
+        #expect(cache.count == 2)
+    }
+
+    @Test("a cache too small for the point starts again empty and the walk still names every object")
+    func overflowKeepsTheWalkRight() throws {
+        let (store, created) = try Self.created()
+        let point = try Self.point(in: created)
+        let cache = TreeLinkCache(capacity: 3)
+        let small = try Repository.open(store: store, masterKey: created.exportMasterKey(), treeLinks: cache)
+        let expected = try created.references(of: point)
+        #expect(try small.references(of: point) == expected)
+        #expect(try small.references(of: point) == expected)
+        #expect(cache.count < 3, "the cache held \(cache.count) trees in room for 3 blob ids")
+    }
+}
