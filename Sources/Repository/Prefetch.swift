@@ -10,12 +10,10 @@ public final class Prefetch<Value: Sendable>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     public init(named name: String, _ body: @escaping @Sendable () throws -> Value) {
-        let thread = Thread { [self] in
+        Thread.startBackground(named: name) { [self] in
             result = Result { try body() }
             done.signal()
         }
-        thread.name = name
-        thread.start()
     }
 
     /// The computed value, once there; throws what the computation threw.
@@ -23,5 +21,16 @@ public final class Prefetch<Value: Sendable>: @unchecked Sendable {
         done.wait()
         defer { done.signal() }
         return try result!.get()
+    }
+}
+
+extension Thread {
+    /// Starts a named thread with a 1 MiB stack (enough for the walk's and the workers' frames) running `body`: how
+    /// the backup's worker pool and parallel walk, and every `Prefetch`, start their threads.
+    public static func startBackground(named name: String, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread(block: body)
+        thread.name = name
+        thread.stackSize = 1 << 20
+        thread.start()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Repository
 
 /// The per-thread half of a worker pool: state that must not be shared (a compressor, a pack in progress).
 protocol PoolWorker: SendableMetatype {
@@ -104,16 +105,5 @@ final class WorkerPool<Worker: PoolWorker>: @unchecked Sendable where Worker.Job
         let failure = self.failure
         pthread_mutex_unlock(&mutex)
         if let failure { throw failure }
-    }
-}
-
-extension Thread {
-    /// Starts a named thread with a 1 MiB stack (enough for the walk's and the workers' frames) running `body`: how the
-    /// backup's worker pool and the parallel walk start their threads.
-    static func startBackground(named name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: body)
-        thread.name = name
-        thread.stackSize = 1 << 20
-        thread.start()
     }
 }
