@@ -33,15 +33,19 @@ public enum Tool {
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         let output = Pipe()
-        let errors = Pipe()
         process.standardOutput = output
+        // Standard error goes to a file, read after the exit: a pipe for it could fill up while standard output is read.
+        let errorPath = NSTemporaryDirectory() + "haven-tool-\(UUID().uuidString).err"
+        guard FileManager.default.createFile(atPath: errorPath, contents: nil),
+              let errors = FileHandle(forWritingAtPath: errorPath) else { throw ToolError("cannot create \(errorPath)") }
+        defer { try? FileManager.default.removeItem(atPath: errorPath) }
         process.standardError = errors
         try process.run()
-        // Standard error is read on another thread, so neither pipe can fill up while the other is read.
-        let errorText = Prefetched { String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
         let outputText = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        return (process.terminationStatus, outputText, errorText.value())
+        try? errors.close()
+        let errorText = String(decoding: FileManager.default.contents(atPath: errorPath) ?? Data(), as: UTF8.self)
+        return (process.terminationStatus, outputText, errorText)
     }
 }
 
@@ -49,23 +53,4 @@ public enum Tool {
 public struct ToolError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// A string read on a thread of its own.
-private final class Prefetched: @unchecked Sendable {
-    // Safe: `text` is written once before `done` is signalled and read only after waiting for it.
-    private var text = ""
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ read: @escaping @Sendable () -> String) {
-        Thread { [self] in
-            text = read()
-            done.signal()
-        }.start()
-    }
-
-    func value() -> String {
-        done.wait()
-        return text
-    }
 }
