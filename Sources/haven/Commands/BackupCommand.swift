@@ -98,21 +98,20 @@ struct BackupCommand: ParsableCommand {
             options.tags = tag
             options.item = BackupItem(kind: itemKind, name: item)
             options.retainUntil = retainUntil
+            let normalized = try Archiver.normalizedPaths(absolute)
             if let parent {
                 options.parent = try repository.resolveRecoveryPoint(parent)
             } else if !force {
-                let normalized = try Archiver.normalizedPaths(absolute)
                 options.parent = parentCandidate(in: try repository.recoveryPoints(), hostname: identity.hostname, paths: normalized)
             }
             var journalID: String?
             var journalReason: String?
-            let fingerprint = BackupModeRules.fingerprint(paths: try Archiver.normalizedPaths(absolute), excludes: exclude,
-                                                          oneFileSystem: oneFileSystem)
+            let fingerprint = BackupModeRules.fingerprint(paths: normalized, excludes: exclude, oneFileSystem: oneFileSystem)
             if let journalDirectory, let handOver {
                 let taken = try handOver.value()
-                journalID = taken.answered && journalDirectory.isWatched() ? journalDirectory.journalID() : nil
-                let decision = Self.decide(taken: taken, watchedID: journalID, state: journalDirectory.state(),
-                                           fingerprint: fingerprint, parent: options.parent?.id)
+                journalID = taken.watcherID
+                let decision = Self.decide(taken: taken, state: journalDirectory.state(), fingerprint: fingerprint,
+                                           parent: options.parent?.id)
                 options.changedDirectories = decision.changedDirectories
                 options.multiLinkDirectories = decision.multiLinkDirectories
                 journalReason = decision.reason

@@ -22,9 +22,9 @@ struct JournalDirectory {
         var fingerprint: String?
     }
 
-    /// What a backup takes from the journal: the directories recorded, whether events were lost, and whether the
-    /// running watcher answered the hand-over.
-    typealias Taken = (directories: Set<String>, overflowed: Bool, answered: Bool)
+    /// What a backup takes from the journal: the directories recorded, whether events were lost, whether the
+    /// running watcher answered the hand-over, and the journal id of the watcher that did (nil when none runs).
+    typealias Taken = (directories: Set<String>, overflowed: Bool, answered: Bool, watcherID: String?)
 
     var lockPath: String { path + "/lock" }
     var idPath: String { path + "/id" }
@@ -62,9 +62,11 @@ struct JournalDirectory {
     /// and then nothing taken may be trusted. Without a watcher the backup lists everything anyway.
     func take() throws -> Taken {
         var answered = true
-        if isWatched() { answered = requestHandOver() } else { try moveChangesToTaken() }
+        let watched = isWatched()
+        if watched { answered = requestHandOver() } else { try moveChangesToTaken() }
         let lines = ((try? FileIO.readFile(takenPath)) ?? []).split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
-        return (Set(lines.filter { $0 != Self.overflowLine && $0.hasPrefix("/") }), lines.contains(Self.overflowLine), answered)
+        return (Set(lines.filter { $0 != Self.overflowLine && $0.hasPrefix("/") }), lines.contains(Self.overflowLine), answered,
+                watched && answered ? journalID() : nil)
     }
 
     /// Appends `changes` to `changes.taken`. The watcher appends by opening the file each time, so a change recorded
