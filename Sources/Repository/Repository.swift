@@ -57,8 +57,10 @@ public final class Repository: @unchecked Sendable {
     }
 
     /// Opens a repository, trying `passphrase` against every key slot, then loads the index.
-    /// With `loadIndex: false` the index is left empty (for `check`, which loads it itself).
-    public static func open(store: any ObjectStore, passphrase: [UInt8], loadIndex: Bool = true) throws -> Repository {
+    /// With `loadIndex: false` the index is left empty (for `check`, which loads it itself). `treeLinks` as in
+    /// `open(store:masterKey:loadIndex:treeLinks:)`.
+    public static func open(store: any ObjectStore, passphrase: [UInt8], loadIndex: Bool = true,
+                            treeLinks: TreeLinkCache? = nil) throws -> Repository {
         let slots = try storeCall("list the key slots") { try store.list(.keys) }
         guard !slots.isEmpty else {
             throw RepositoryError(.notFound, "there is no repository there (no key slots); create one with `haven repo init`")
@@ -87,7 +89,7 @@ public final class Repository: @unchecked Sendable {
             throw RepositoryError(.corrupt, "the config is not valid JSON: \(error)")
         }
         try config.validate()
-        let repository = Repository(store: store, key: key, config: config)
+        let repository = Repository(store: store, key: key, config: config, treeLinks: treeLinks)
         if let index { try repository.loadIndex(try index.value()) }
         return repository
     }

@@ -15,6 +15,11 @@ public final class TreeLinkCache: Sendable {
             content = nodes.flatMap(\.content)
             subtrees = nodes.compactMap(\.subtree)
         }
+
+        init(content: [BlobID], subtrees: [BlobID]) {
+            self.content = content
+            self.subtrees = subtrees
+        }
     }
 
     private struct State {
@@ -34,6 +39,9 @@ public final class TreeLinkCache: Sendable {
     public var count: Int { state.withLock { $0.links.count } }
 
     func links(of tree: BlobID) -> Links? { state.withLock { $0.links[tree] } }
+
+    /// Every tree remembered and its links, in no particular order (for `Repository.saveTreeLinks(to:)`).
+    func entries() -> [(BlobID, Links)] { state.withLock { $0.links.map { ($0.key, $0.value) } } }
 
     func remember(_ links: Links, of tree: BlobID) {
         let size = links.content.count + links.subtrees.count + 1

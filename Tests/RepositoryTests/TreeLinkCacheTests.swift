@@ -1,4 +1,6 @@
 import Crypto
+import FileIO
+import Foundation
 import ObjectStore
 import ObjectStoreTesting
 import Repository
@@ -90,5 +92,65 @@ struct TreeLinkCacheTests {
         #expect(try small.references(of: point) == expected)
         #expect(try small.references(of: point) == expected)
         #expect(cache.count < 3, "the cache held \(cache.count) trees in room for 3 blob ids")
+    }
+}
+
+@Suite("Repository: the tree link cache kept in a file")
+struct TreeLinkCacheFileTests {
+    /// A temporary folder, removed with the value.
+    final class TempDir {
+        let path = NSTemporaryDirectory() + "haven-tree-links-" + Hex.encode(SecureRandom.bytes(6))
+        init() throws { try FileIO.makeDirectories(path) }
+        deinit { try? FileIO.removeTree(path) }
+        func sub(_ name: String) -> String { path + "/" + name }
+    }
+
+    @Test("links saved by one run are loaded by the next, which then commits without reading a tree")
+    func savedLinksSpareTheNextRun() throws {
+        let (store, created) = try TreeLinkCacheTests.created()
+        let point = try TreeLinkCacheTests.point(in: created)
+        let temp = try TempDir()
+        let file = temp.sub("cache/tree-links")
+        let first = try Repository.open(store: store, masterKey: created.exportMasterKey(), treeLinks: TreeLinkCache())
+        let expected = try first.references(of: point)
+        try first.saveTreeLinks(to: file)
+        var status = stat()
+        #expect(stat(file, &status) == 0 && status.st_mode & 0o777 == 0o600, "the file is for the user alone")
+
+        let cache = TreeLinkCache()
+        let second = try Repository.open(store: store, masterKey: created.exportMasterKey(), treeLinks: cache)
+        #expect(second.loadTreeLinks(from: file) == 3)
+        let before = TreeLinkCacheTests.treeReads(store)
+        #expect(try second.references(of: point) == expected)
+        #expect(TreeLinkCacheTests.treeReads(store) == before, "a tree was read although the file named it")
+    }
+
+    @Test("a damaged file, another repository's file or no file is ignored, and the walk reads the trees instead")
+    func unreadableFilesAreIgnored() throws {
+        let (store, created) = try TreeLinkCacheTests.created()
+        let point = try TreeLinkCacheTests.point(in: created)
+        let temp = try TempDir()
+        let file = temp.sub("tree-links")
+        let first = try Repository.open(store: store, masterKey: created.exportMasterKey(), treeLinks: TreeLinkCache())
+        let expected = try first.references(of: point)
+        try first.saveTreeLinks(to: file)
+        var damaged = try FileIO.readFile(file)
+        damaged[damaged.count / 2] ^= 0x40
+        try FileIO.writeFileAtomically(temp.sub("damaged"), damaged)
+        let (_, other) = try TreeLinkCacheTests.created()
+        _ = try TreeLinkCacheTests.point(in: other)
+        let foreign = temp.sub("foreign")
+        let otherOpen = try Repository.open(store: other.store, masterKey: other.exportMasterKey(), treeLinks: TreeLinkCache())
+        try otherOpen.saveTreeLinks(to: foreign)
+
+        for path in [temp.sub("damaged"), foreign, temp.sub("missing")] {
+            let cache = TreeLinkCache()
+            let repository = try Repository.open(store: store, masterKey: created.exportMasterKey(), treeLinks: cache)
+            #expect(repository.loadTreeLinks(from: path) == 0, "\(path)")
+            #expect(cache.count == 0)
+            let before = TreeLinkCacheTests.treeReads(store)
+            #expect(try repository.references(of: point) == expected)
+            #expect(TreeLinkCacheTests.treeReads(store) - before >= 3, "the walk did not read the trees of \(path)")
+        }
     }
 }
