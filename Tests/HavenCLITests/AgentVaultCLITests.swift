@@ -106,6 +106,54 @@ struct AgentVaultCLITests {
         #expect(refused.status != 0)
     }
 
+    @Test("a backup to the vault keeps its trees' links in the cache folder; a damaged cache is replaced; --no-cache keeps nothing")
+    func cacheFolder() throws {
+        let temp = try TempDir()
+        var cli = CLI(repository: temp.sub("unused"))
+        cli.environment["HAVEN_REPOSITORY"] = nil
+        cli.environment["HAVEN_PASSWORD"] = nil
+        cli.environment["XDG_CACHE_HOME"] = temp.sub("cache")
+        let vault = try ServedVault(in: temp, cli: cli)
+        let credentials = temp.sub("Production.VaultCredentials")
+        try vault.credentials(cli, uses: 1, to: credentials)
+        let passphrase = temp.sub("passphrase")
+        try FileIO.writeFileAtomically(passphrase, Array("the first machine's passphrase\n".utf8))
+        let source = temp.sub("source")
+        try makeTree(at: source, files: 40)
+        let registered = try cli.run(["agent", "register", "--credentials", credentials, "--passphrase-file", passphrase,
+                                      "--state", temp.sub("state"), "--name", "web-01"])
+        #expect(registered.status == 0, "\(registered.stderr)")
+        let vaultArguments = ["--vault", temp.sub("state"), "--password-file", passphrase]
+
+        let first = try cli.run(["backup"] + vaultArguments + [source])
+        #expect(first.status == 0, "\(first.stderr)")
+        let repositories = try FileIO.listDirectory(temp.sub("cache/haven"))
+        #expect(repositories.count == 1, "\(repositories)")
+        let file = temp.sub("cache/haven/") + (repositories.first ?? "") + "/tree-links"
+        var status = stat()
+        #expect(stat(file, &status) == 0 && status.st_mode & 0o777 == 0o600, "the cache is the user's alone")
+        let saved = try FileIO.readFile(file)
+        #expect(saved.count > 3 * 32, "the links of the source's trees: \(saved.count) bytes")
+        #expect(!String(decoding: saved, as: UTF8.self).contains("haven-tree-links"), "the file is sealed")
+
+        var damaged = saved
+        damaged[damaged.count / 2] ^= 0x20
+        try FileIO.writeFileAtomically(file, damaged)
+        try FileIO.writeFileAtomically(source + "/dir-1/new.txt", Array("a change".utf8))
+        let second = try cli.run(["backup"] + vaultArguments + [source])
+        #expect(second.status == 0, "a damaged cache is no error: \(second.stderr)")
+        #expect(second.stderr.isEmpty, "\(second.stderr)")
+        let replaced = try FileIO.readFile(file)
+        #expect(replaced != damaged && replaced.count > saved.count, "the damaged cache was replaced, with the new trees too")
+        let check = try cli.run(["check", "--read-data"] + vaultArguments)
+        #expect(check.status == 0, "\(check.stdout) \(check.stderr)")
+
+        let noCache = try cli.run(["backup", "--no-cache"] + vaultArguments + [source],
+                                  environment: ["XDG_CACHE_HOME": temp.sub("other-cache")])
+        #expect(noCache.status == 0, "\(noCache.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: temp.sub("other-cache")), "--no-cache made a cache folder")
+    }
+
     @Test("expired, used-up and foreign credentials files, a second registration and a missing state are refused with clear messages")
     func refusals() throws {
         let temp = try TempDir()

@@ -27,6 +27,8 @@ struct CLI {
         var env = ProcessInfo.processInfo.environment
         env["HAVEN_REPOSITORY"] = repository
         env["HAVEN_PASSWORD"] = password
+        // The cache folder beside the repository, inside the test's temporary folder, never the user's own.
+        env["XDG_CACHE_HOME"] = repository + "-cache"
         environment = env
     }
 

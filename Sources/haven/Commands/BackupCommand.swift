@@ -85,7 +85,7 @@ struct BackupCommand: ParsableCommand {
             // Taken before anything is read: what changes while this backup runs is the next one's to list. The
             // running watcher hands it over while the repository opens.
             let handOver = journalDirectory.map { directory in Prefetch(named: "haven-journal-hand-over") { try directory.take() } }
-            let repository = try global.openRepository()
+            let (repository, treeLinksFile) = try global.openRepositoryForBackup()
             defer { global.release(repository) }
             let absolute = paths.map { path in
                 path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
@@ -132,6 +132,12 @@ struct BackupCommand: ParsableCommand {
                                                       multiLinkDirectories: result.multiLinkDirectories.sorted(), fingerprint: fingerprint))
                 } else {
                     journalDirectory.forgetState()
+                }
+            }
+            if let treeLinksFile {
+                // The point is committed; a cache that cannot be kept only costs the next run its tree reads.
+                do { try repository.saveTreeLinks(to: treeLinksFile) } catch {
+                    Output.error("warning: the cache folder could not be written (\(error)); the next backup reads every tree again")
                 }
             }
             var reported = result

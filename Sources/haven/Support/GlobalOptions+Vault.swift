@@ -33,9 +33,12 @@ extension GlobalOptions {
     static var vaultSettings: VaultConnection.Settings { VaultConnection.Settings() }
 
     /// Opens the repository in `store`; in the vault, a machine without one is told how it gets one.
-    func openRepository(_ store: any ObjectStore, passphrase: [UInt8], loadIndex: Bool) throws -> Repository {
+    func openRepository(_ store: any ObjectStore, passphrase: [UInt8], loadIndex: Bool,
+                        treeLinks: TreeLinkCache? = nil) throws -> Repository {
         do {
-            return try CommandFailure.mapping { try Repository.open(store: store, passphrase: passphrase, loadIndex: loadIndex) }
+            return try CommandFailure.mapping {
+                try Repository.open(store: store, passphrase: passphrase, loadIndex: loadIndex, treeLinks: treeLinks)
+            }
         } catch let failure as CommandFailure where failure.exitCode == .noRepository {
             guard let vaultStore = store as? VaultObjectStore else { throw failure }
             let whose = machine.map { "machine \($0)" } ?? "this machine"

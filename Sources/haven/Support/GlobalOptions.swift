@@ -24,6 +24,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Print machine-readable JSON.")
     var json = false
 
+    @Flag(name: .long, help: "Keep nothing in the cache folder ($XDG_CACHE_HOME/haven, else ~/.cache/haven).")
+    var noCache = false
+
     func validate() throws {
         if let repo, !repo.isEmpty, let vault, !vault.isEmpty { throw ValidationError("give either --repo or --vault, not both") }
         if machine != nil && vaultStateDirectory == nil && !usesAgent { throw ValidationError("--machine reads another machine of a vault: add --vault") }
