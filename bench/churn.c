@@ -1,10 +1,11 @@
 /* churn: a file-churn generator for measuring what the change journal costs a busy filesystem.
- * Usage: churn DIR OPERATIONS [DIRECTORIES] [SEED]
+ * Usage: churn DIR OPERATIONS [DIRECTORIES] [SEED] [MAX-KIB]
  * Works in DIRECTORIES folders under DIR (default 200) and does OPERATIONS operations, chosen by a fixed
  * pseudo-random sequence (the same seed gives the same operations): 40% create a new file and write 1-8 KiB,
  * 25% overwrite the start of an existing file, 20% rename a file (to another folder half of the time), 15% delete a file.
  * An overwrite, rename or delete of a slot with no file creates one instead, so the mix done is 62% create, 16%
- * overwrite, 13% rename and 9% delete for 50,000 operations in 200 folders, 56%, 18%, 15% and 11% for 200,000. At most 64 files live in a folder; a create in a full folder deletes one first. Written in C so the kernel's
+ * overwrite, 13% rename and 9% delete for 50,000 operations in 200 folders, 56%, 18%, 15% and 11% for 200,000.
+ * MAX-KIB (default 8) sets the largest write: each is 1 KiB to MAX-KIB KiB (fs_mark's default file is 50 KiB). At most 64 files live in a folder; a create in a full folder deletes one first. Written in C so the kernel's
  * work, not an interpreter's, dominates the generator's CPU time. */
 #include <fcntl.h>
 #include <stdint.h>
@@ -19,14 +20,17 @@ static uint64_t state;
 static uint64_t next(void) { state ^= state << 13; state ^= state >> 7; state ^= state << 17; return state; }
 
 int main(int argc, char **argv) {
-    if (argc < 3) { fprintf(stderr, "usage: churn DIR OPERATIONS [DIRECTORIES] [SEED]\n"); return 2; }
+    if (argc < 3) { fprintf(stderr, "usage: churn DIR OPERATIONS [DIRECTORIES] [SEED] [MAX-KIB]\n"); return 2; }
     const char *root = argv[1];
     long operations = atol(argv[2]);
     int folders = argc > 3 ? atoi(argv[3]) : 200;
     state = argc > 4 ? strtoull(argv[4], NULL, 10) : 88172645463325252ULL;
+    long maxKiB = argc > 5 ? atol(argv[5]) : 8;
+    if (maxKiB < 1 || maxKiB > 1024) { fprintf(stderr, "MAX-KIB must be 1 to 1024\n"); return 2; }
     if (operations <= 0 || folders <= 0) { fprintf(stderr, "OPERATIONS and DIRECTORIES must be positive\n"); return 2; }
     unsigned char *present = calloc((size_t)folders * SLOTS, 1);
-    char data[8192], path[4096], other[4096];
+    static char data[1024 * 1024];
+    char path[4096], other[4096];
     for (size_t i = 0; i < sizeof data; i++) data[i] = (char)('a' + i % 26);
     for (int d = 0; d < folders; d++) {
         snprintf(path, sizeof path, "%s/d%03d", root, d);
@@ -46,7 +50,7 @@ int main(int argc, char **argv) {
              * data to be written (auto_da_alloc), which would measure the disk, not the CPU. */
             int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
             if (fd < 0) { perror(path); return 1; }
-            size_t size = 1024 + (size_t)(next() % 7168);
+            size_t size = maxKiB == 1 ? 1024 : 1024 + (size_t)(next() % (uint64_t)((maxKiB - 1) * 1024));
             if (write(fd, data, size) != (ssize_t)size) { perror(path); return 1; }
             close(fd);
             *here = 1;

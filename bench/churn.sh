@@ -13,10 +13,12 @@
 # --mark-every S: while a workload runs, ask the watcher for a backup's hand-over every S seconds (what a backup
 # taking its mark of the journal does: the watcher's ignore marks go, so each busy folder is reported again).
 # --control: no watcher on either side, so the paired difference shows the machine's noise alone.
+# --max-kib K: churn's writes are 1 KiB to K KiB (default 8, the worst case: nearly all metadata; fs_mark's default
+# file is 50 KiB).
 # Usage: bash bench/churn.sh [--workload churn|untar|both] [--ops N] [--runs R] [--fs ext4|xfs|btrfs] [--folders N]
-#                            [--mark-every S] [--profile] [--control]   (root)
+#                            [--max-kib K] [--mark-every S] [--profile] [--control]   (root)
 set -euo pipefail
-WORKLOADS="churn untar" OPS=50000 RUNS=8 FS=ext4 FOLDERS=200 MARK_EVERY=0 PROFILE=0 CONTROL=0
+WORKLOADS="churn untar" OPS=50000 RUNS=8 FS=ext4 FOLDERS=200 MAX_KIB=8 MARK_EVERY=0 PROFILE=0 CONTROL=0
 while (($#)); do
 	case $1 in
 	--workload) case $2 in churn | untar) WORKLOADS=$2 ;; both) WORKLOADS="churn untar" ;; *) echo "--workload must be churn, untar or both" >&2; exit 2 ;; esac; shift 2 ;;
@@ -24,6 +26,7 @@ while (($#)); do
 	--runs) RUNS=$2; shift 2 ;;
 	--fs) FS=$2; shift 2 ;;
 	--folders) FOLDERS=$2; shift 2 ;;
+	--max-kib) MAX_KIB=$2; shift 2 ;;
 	--mark-every) MARK_EVERY=$2; shift 2 ;;
 	--profile) PROFILE=1; shift ;;
 	--control) CONTROL=1; shift ;;
@@ -94,7 +97,7 @@ cpu_of() { awk -v tick="$TICK" '{ print ($14 + $15) / tick }' "/proc/$1/stat"; }
 # The workload's command line, working in $WORK/fs/work.
 command_of() {
 	case $1 in
-	churn) echo "$WORK/churn $WORK/fs/work $OPS $FOLDERS" ;;
+	churn) echo "$WORK/churn $WORK/fs/work $OPS $FOLDERS 88172645463325252 $MAX_KIB" ;;
 	untar) echo "sh -c 'tar -xf $SOURCE_TAR -C $WORK/fs/work && rm -rf $WORK/fs/work/*'" ;;
 	esac
 }
@@ -178,7 +181,7 @@ done
 
 for workload in $WORKLOADS; do
 	case $workload in
-	churn) what="bench/churn.c, $OPS operations in $FOLDERS folders" ;;
+	churn) what="bench/churn.c, $OPS operations in $FOLDERS folders, writes of 1 to $MAX_KIB KiB" ;;
 	untar) what="tar -xf of ${PARTS[*]} of Linux 6.1 ($(du -m "$SOURCE_TAR" | cut -f1) MB, uncompressed), then rm -rf" ;;
 	esac
 	((CONTROL)) && what="$what, CONTROL: no journal on either side"
