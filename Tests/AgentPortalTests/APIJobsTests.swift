@@ -22,6 +22,9 @@ struct APIJobsTests {
             #expect(answer.errorCode == "invalid_request")
         }
         #expect(try await agent.call("GET", "/api/v1/jobs").decode(AgentAPI.JobList.self).jobs.isEmpty, "a refused request queues nothing")
+        let before = try await agent.call("GET", "/api/v1/status").decode(AgentAPI.Status.self).journal
+        #expect(before.items.map(\.name) == ["Files and folders"] && before.items.first?.nextMode == "unoptimized", "\(before)")
+        #expect(before.items.first?.reason?.hasPrefix("first backup") == true && before.items.first?.changedDirectories == nil)
 
         let started = try await agent.call("POST", "/api/v1/backups", json: #"{"retainUntil": "2099-01-01T00:00:00Z"}"#)
         #expect(started.status == 202, "\(started.errorMessage)")
@@ -52,6 +55,14 @@ struct APIJobsTests {
         #expect(status.lastBackup?.id == job.id)
         #expect(status.protectedBytes == report.bytesProtected)
         #expect(status.nextBackup.flatMap(APITime.parse) != nil)
+        // After a successful backup the next one is optimized exactly when the journal runs.
+        let next = try #require(status.journal.items.first)
+        if status.journal.state == "running" {
+            #expect(next.nextMode == "optimized" && next.reason == nil && next.changedDirectories != nil, "\(status.journal)")
+        } else {
+            #expect(status.journal.state == "unavailable" && status.journal.reason != nil, "\(status.journal)")
+            #expect(next.nextMode == "unoptimized" && next.reason?.hasPrefix("no change journal") == true, "\(next)")
+        }
 
         let points = try await agent.call("GET", "/api/v1/recovery-points").decode(AgentAPI.RecoveryPoints.self).recoveryPoints
         #expect(points.map(\.id) == [pointId])

@@ -319,7 +319,21 @@ def test_change_content_add_a_file_change_a_mode_and_back_up_again(browser):
     os.chmod(source / "docs" / "new-chapter.txt", 0o640)
     os.chmod(source / "bin" / "publish.sh", 0o700)
     os.chmod(source / "media", 0o711)
+    # The overview's Change journal card forecasts the next backup: optimized, listing four folders (docs for its files,
+    # bin for the script's mode, media for its own mode and the source folder, whose listing holds media's mode).
+    deadline = time.monotonic() + 15
+    while True:
+        browser.get(story["first"] + "/overview")
+        forecast = browser.find_element(By.ID, "next-mode-files-detail").text
+        if "4 folders" in forecast or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    shot(browser, "web-01-overview-journal")
+    assert browser.find_element(By.ID, "journal-state").text == "Watching"
+    assert browser.find_element(By.ID, "next-mode-files").text == "Optimized"
+    assert forecast == "lists the 4 folders changed so far"
     back_up_and_watch(browser, "web-01-second")
+    assert browser.find_element(By.ID, "job-mode").text == "Optimized", "the journal's folders were listed, nothing else"
     assert detail(browser, "Files") == "1 new · 2 changed · 31 unchanged", \
         "the new chapter is new; the rewritten chapter and the script whose mode changed are changed"
     visit(browser, story["first"] + "/jobs", "web-01-jobs")

@@ -91,6 +91,8 @@ public struct Overview: Sendable, Equatable {
     public var nextBackup: Date?
     public var protectedBytes: UInt64
     public var alerts: [Alert]
+    /// The change journal, and the mode each item's next backup would run in.
+    public var journal: JournalOverview
 
     public struct Alert: Sendable, Equatable {
         /// "critical", "warning" or "info".
@@ -103,11 +105,13 @@ public struct Overview: Sendable, Equatable {
         }
     }
 
-    public init(registration: RegistrationInfo?, lastBackup: JobRecord?, nextBackup: Date?, protectedBytes: UInt64, alerts: [Alert]) {
+    public init(registration: RegistrationInfo?, lastBackup: JobRecord?, nextBackup: Date?, protectedBytes: UInt64, alerts: [Alert],
+                journal: JournalOverview) {
         self.registration = registration
         self.lastBackup = lastBackup
         self.nextBackup = nextBackup
         self.protectedBytes = protectedBytes
         self.alerts = alerts
+        self.journal = journal
     }
 }

@@ -7,7 +7,8 @@ extension AgentAPI {
         let overview = try service.overview()
         return Self.json(Status(registration: overview.registration.map(Registration.init), lastBackup: overview.lastBackup.map(Job.init),
                                 nextBackup: overview.nextBackup.map(APITime.format), protectedBytes: overview.protectedBytes,
-                                alerts: overview.alerts.map { Alert(severity: $0.severity, message: $0.message) }))
+                                alerts: overview.alerts.map { Alert(severity: $0.severity, message: $0.message) },
+                                journal: Journal(overview.journal)))
     }
 
     func registration() -> HTTPServer.Response {

@@ -43,6 +43,15 @@ extension AgentAPI.Registration {
     }
 }
 
+extension AgentAPI.Journal {
+    init(_ journal: JournalOverview) {
+        self.init(state: journal.running ? "running" : "unavailable", reason: journal.unavailableReason, items: journal.items.map {
+            NextMode(kind: $0.kind, name: $0.name, nextMode: $0.optimized ? "optimized" : "unoptimized", reason: $0.reason,
+                     changedDirectories: $0.changedDirectories)
+        })
+    }
+}
+
 extension AgentAPI.RecoveryPoint {
     init(_ info: RecoveryPointInfo) {
         self.init(id: info.id, itemKind: info.itemKind, itemName: info.itemName, time: APITime.format(info.time), size: info.size,

@@ -29,6 +29,24 @@ extension AgentAPI {
         public var nextBackup: String?
         public var protectedBytes: UInt64
         public var alerts: [Alert]
+        public var journal: Journal
+    }
+
+    /// The change journal, and how each item's next backup would run if it started now.
+    public struct Journal: Codable, Sendable, Equatable {
+        /// `running` or `unavailable`.
+        public var state: String
+        public var reason: String?
+        public var items: [NextMode]
+
+        public struct NextMode: Codable, Sendable, Equatable {
+            public var kind: String
+            public var name: String
+            /// `optimized` or `unoptimized`.
+            public var nextMode: String
+            public var reason: String?
+            public var changedDirectories: Int?
+        }
     }
 
     /// `POST /registration`.

@@ -30,7 +30,30 @@ extension AgentPages {
             "sources": goal.map { Self.sourceSummary($0) } ?? "",
             "alerts": alertRows(overview.alerts), "hasAlerts": !overview.alerts.isEmpty,
             "jobs": recent.map { AgentFormat.jobRow($0, now: now) }, "hasJobs": !recent.isEmpty,
+            "journal": Self.journalCard(overview.journal),
         ])
+    }
+
+    /// The Change journal card: whether it watches, and how each item's next backup would run now.
+    static func journalCard(_ journal: JournalOverview) -> [String: Any] {
+        [
+            "running": journal.running, "reason": journal.unavailableReason ?? "", "hasItems": !journal.items.isEmpty,
+            "items": journal.items.map { item -> [String: Any] in
+                let folders = item.changedDirectories ?? 0
+                return [
+                    "name": item.name, "slug": item.kind == "volume" ? "volume-" + Self.slug(item.name) : item.kind,
+                    "mode": item.optimized ? "Optimized" : "Unoptimized", "badge": item.optimized ? "ok" : "warning",
+                    "detail": item.optimized
+                        ? "lists the \(folders) folder\(folders == 1 ? "" : "s") changed so far"
+                        : item.reason ?? "",
+                ]
+            },
+        ]
+    }
+
+    /// A name as an HTML id fragment: letters and digits kept, everything else a hyphen.
+    static func slug(_ name: String) -> String {
+        String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" })
     }
 
     private func alertRows(_ alerts: [Overview.Alert]) -> [[String: Any]] {
