@@ -40,6 +40,9 @@ RATIOS = [
      lambda t: t["steps"].get("change", {}).get("wall"), None,
      lambda t: t["metrics"].get("job_seconds_change-opt"), "haven-agent"),
     ("restore, wall", "s", lambda t: t["steps"].get("restore", {}).get("wall"), 0.5),
+    ("restore from the vault through the agent: haven restore --wait", "s",
+     lambda t: t["steps"].get("restore", {}).get("wall"), None,
+     lambda t: t["steps"].get("restore", {}).get("wall"), "haven-agent"),
     ("repository size after 3 backups", "bytes", lambda t: t["metrics"].get("repo_bytes_final"), 1.0),
     ("peak RSS, backup and restore steps", "bytes", lambda t: t.get("peak_rss_bytes"), 1.0),
 ]
@@ -153,14 +156,16 @@ def markdown(meta, tools, summaries):
         agent = summaries["haven-agent"]
         lines += ["", "## Through the agent", "",
                   "`haven backup --wait` asks `haven agent serve` to back up its goal (the source) into `haven vault serve` on "
-                  "loopback and waits for the job. Wall is what the user waits for; the job's duration is the agent's own "
+                  "loopback and waits for the job; `haven restore latest --wait` recovers the newest point from the vault "
+                  "into a fresh file system. Wall is what the user waits for; the job's duration is the agent's own "
                   "record (from the job's start to its report); CPU adds the agent's and the vault's CPU to the command's; "
                   "peak RSS is the agent's.", "",
                   "| step | mode | wall s | job s | CPU s | peak RSS MB |", "|---|---|---:|---:|---:|---:|"]
         for step, label in STEPS:
             data = agent["steps"].get(step)
             if data:
-                lines.append(f"| {label} | {agent['metrics'].get('mode_' + step, '—')} | {fmt(data['wall'])} | "
+                mode = agent['metrics'].get('mode_' + step, '—')
+                lines.append(f"| {label} | {'—' if mode == 'none' else mode} | {fmt(data['wall'])} | "
                              f"{fmt(agent['metrics'].get('job_seconds_' + step))} | {fmt(data['cpu'])} | {mb(data['rss_bytes'])} |")
     ratios = ratio_rows(summaries)
     if ratios:

@@ -157,6 +157,9 @@ tool_command() {
 		haven:restore) COMMAND=("$HAVEN" restore --repo "$repo" latest --target "$target") ;;
 		# Back up now through the agent (its goal is the source) and wait for the job, as a user would.
 		haven-agent:backup) COMMAND=("$HAVEN" backup --wait --json --agent "$AGENT_URL" --agent-state "$WORK/agent-haven/state") ;;
+		# Recover the newest point from the vault through the agent into another folder, and wait for the job.
+		haven-agent:restore) COMMAND=("$HAVEN" restore latest --target "$target" --wait --json --agent "$AGENT_URL"
+			--agent-state "$WORK/agent-haven/state") ;;
 		restic:init) COMMAND=(restic init --repo "$repo") ;;
 		restic:backup) COMMAND=(restic backup --repo "$repo" "$SRC") ;;
 		restic:restore) COMMAND=(restic restore latest --repo "$repo" --target "$target") ;;
@@ -319,7 +322,8 @@ stop_agent() {
 	VAULT_PID=""
 }
 
-# agent_job RUN STEP MODE: records the job's own duration (from its report) and fails unless it ran in MODE.
+# agent_job RUN STEP MODE: records the job's own duration (from its report) and fails unless it ran in MODE ("none"
+# for a restore, whose report has no mode).
 agent_job() {
 	local facts
 	facts=$(python3 - "$RAW/$1-haven-agent-$2.log" <<'PY'
@@ -335,7 +339,7 @@ PY
 	metric "$1" haven-agent "job_seconds_$2" "$seconds"
 	metric "$1" haven-agent "mode_$2" "$mode"
 	say "  haven-agent $2: job $state, $mode, $(printf '%.2f' "$seconds")s in the agent"
-	[[ $state == succeeded && $mode == "$3" ]] || { echo "bench: the agent's $2 backup ran $mode ($state), not $3" >&2; return 1; }
+	[[ $state == succeeded && $mode == "$3" ]] || { echo "bench: the agent's $2 job ran $mode ($state), not $3" >&2; return 1; }
 }
 
 # bench_agent RUN: the initial, no-change and 1% change backups through the agent, from a pristine tree.
@@ -354,6 +358,16 @@ bench_agent() {
 	metric "$run" haven-agent changed_bytes "${changed#* }"
 	timed "$run" haven-agent change-opt backup "" && agent_job "$run" change-opt optimized || { stop_agent; return 1; }
 	metric "$run" haven-agent repo_bytes_final "$(du -sb "$AGENT_DIR/vault" | cut -f1)"
+	local target="$WORK/restore-haven-agent" verdict
+	fresh_target "$target"
+	timed "$run" haven-agent restore restore "" && agent_job "$run" restore none || { stop_agent; release_target "$target"; return 1; }
+	if verdict=$(python3 "$BENCH/verify.py" "$SRC" "$target$SRC"); then
+		say "  haven-agent verify: ${verdict%%$'\n'*}"
+	else
+		say "  haven-agent verify FAILED: $verdict"
+	fi
+	metric "$run" haven-agent verify "${verdict%%$'\n'*}"
+	release_target "$target"
 	stop_agent
 }
 
