@@ -1,4 +1,7 @@
 import FileIO
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A tree link cache kept in a file between runs of the command line, so committing a point to the vault does not
 /// read back every tree of it each run (the agent keeps its cache in memory instead).
@@ -34,12 +37,14 @@ extension Repository {
             return 0
         }
         for (tree, links) in entries { treeLinks.remember(links, of: tree) }
+        treeLinks.markSaved()
         return entries.count
     }
 
-    /// Writes this repository's tree link cache to `path` (atomically, mode 0600), creating its folder.
+    /// Writes this repository's tree link cache to `path` (atomically, mode 0600), creating its folder; nothing when
+    /// the file already holds every tree remembered (loaded from it, or saved to it, and nothing new since).
     public func saveTreeLinks(to path: String) throws {
-        guard let treeLinks else { return }
+        guard let treeLinks, treeLinks.hasUnsaved || access(path, F_OK) != 0 else { return }
         let entries = treeLinks.entries()
         var writer = ByteWriter(capacity: 64 + entries.reduce(0) { $0 + 40 + 32 * ($1.1.content.count + $1.1.subtrees.count) })
         writer.append(contentsOf: Self.treeLinksMagic)
@@ -55,5 +60,6 @@ extension Repository {
         let sealed = try EnvelopeSealer(key: key).sealObject(writer.bytes, compressor: nil)
         try FileIO.makeDirectories(FileIO.parentDirectory(of: path), mode: 0o700)
         try FileIO.writeFileAtomically(path, sealed, mode: 0o600, durable: false)
+        treeLinks.markSaved()
     }
 }

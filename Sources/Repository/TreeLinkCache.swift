@@ -25,6 +25,8 @@ public final class TreeLinkCache: Sendable {
     private struct State {
         var links: [BlobID: Links] = [:]
         var blobs = 0
+        /// Trees remembered since the cache was last loaded from or saved to a file.
+        var unsaved = 0
     }
 
     private let state = Mutex(State())
@@ -50,7 +52,16 @@ public final class TreeLinkCache: Sendable {
                 state.links = [:]
                 state.blobs = 0
             }
-            if state.links.updateValue(links, forKey: tree) == nil { state.blobs += size }
+            if state.links.updateValue(links, forKey: tree) == nil {
+                state.blobs += size
+                state.unsaved += 1
+            }
         }
     }
+
+    /// Whether trees were remembered since the last `markSaved()`.
+    var hasUnsaved: Bool { state.withLock { $0.unsaved > 0 } }
+
+    /// What is remembered now is what the file holds.
+    func markSaved() { state.withLock { $0.unsaved = 0 } }
 }

@@ -123,6 +123,11 @@ struct TreeLinkCacheFileTests {
         let before = TreeLinkCacheTests.treeReads(store)
         #expect(try second.references(of: point) == expected)
         #expect(TreeLinkCacheTests.treeReads(store) == before, "a tree was read although the file named it")
+
+        // Nothing new since the file was loaded: saving leaves it alone.
+        try FileIO.writeFileAtomically(file, Array("left alone".utf8))
+        try second.saveTreeLinks(to: file)
+        #expect(try FileIO.readFile(file) == Array("left alone".utf8), "an unchanged cache was written again")
     }
 
     @Test("a damaged file, another repository's file or no file is ignored, and the walk reads the trees instead")
