@@ -49,19 +49,29 @@ struct AgentVaultCLITests {
         init(_ description: String) { self.description = description }
     }
 
-    @Test("register, back up, list, restore identically; an unchanged backup adds nothing; another machine restores with the first one's passphrase")
-    func wholeStory() throws {
+    /// A served vault with credentials for `credentialUses` registrations, a passphrase file and a source tree of 40
+    /// files; the command line without a repository or passphrase of its own, and its cache folder in the test's folder.
+    static func vaultAndSource(credentialUses: Int) throws
+        -> (TempDir, CLI, ServedVault, credentials: String, passphrase: String, source: String) {
         let temp = try TempDir()
         var cli = CLI(repository: temp.sub("unused"))
         cli.environment["HAVEN_REPOSITORY"] = nil
         cli.environment["HAVEN_PASSWORD"] = nil
+        cli.environment["XDG_CACHE_HOME"] = temp.sub("cache")
         let vault = try ServedVault(in: temp, cli: cli)
         let credentials = temp.sub("Production.VaultCredentials")
-        try vault.credentials(cli, uses: 2, to: credentials)
+        try vault.credentials(cli, uses: credentialUses, to: credentials)
         let passphrase = temp.sub("passphrase")
         try FileIO.writeFileAtomically(passphrase, Array("the first machine's passphrase\n".utf8))
         let source = temp.sub("source")
         try makeTree(at: source, files: 40)
+        return (temp, cli, vault, credentials, passphrase, source)
+    }
+
+    @Test("register, back up, list, restore identically; an unchanged backup adds nothing; another machine restores with the first one's passphrase")
+    func wholeStory() throws {
+        let (temp, cli, vault, credentials, passphrase, source) = try Self.vaultAndSource(credentialUses: 2)
+        defer { withExtendedLifetime(vault) {} }  // the vault serves until the test ends
 
         let registered = try cli.run(["agent", "register", "--credentials", credentials, "--passphrase-file", passphrase,
                                       "--state", temp.sub("state"), "--name", "web-01", "--json"])
@@ -108,18 +118,8 @@ struct AgentVaultCLITests {
 
     @Test("a backup to the vault keeps its trees' links in the cache folder; a damaged cache is replaced; --no-cache keeps nothing")
     func cacheFolder() throws {
-        let temp = try TempDir()
-        var cli = CLI(repository: temp.sub("unused"))
-        cli.environment["HAVEN_REPOSITORY"] = nil
-        cli.environment["HAVEN_PASSWORD"] = nil
-        cli.environment["XDG_CACHE_HOME"] = temp.sub("cache")
-        let vault = try ServedVault(in: temp, cli: cli)
-        let credentials = temp.sub("Production.VaultCredentials")
-        try vault.credentials(cli, uses: 1, to: credentials)
-        let passphrase = temp.sub("passphrase")
-        try FileIO.writeFileAtomically(passphrase, Array("the first machine's passphrase\n".utf8))
-        let source = temp.sub("source")
-        try makeTree(at: source, files: 40)
+        let (temp, cli, vault, credentials, passphrase, source) = try Self.vaultAndSource(credentialUses: 1)
+        defer { withExtendedLifetime(vault) {} }  // the vault serves until the test ends
         let registered = try cli.run(["agent", "register", "--credentials", credentials, "--passphrase-file", passphrase,
                                       "--state", temp.sub("state"), "--name", "web-01"])
         #expect(registered.status == 0, "\(registered.stderr)")

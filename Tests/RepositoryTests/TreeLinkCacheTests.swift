@@ -105,15 +105,21 @@ struct TreeLinkCacheFileTests {
         func sub(_ name: String) -> String { path + "/" + name }
     }
 
-    @Test("links saved by one run are loaded by the next, which then commits without reading a tree")
-    func savedLinksSpareTheNextRun() throws {
+    /// A repository with a point whose references one run walked and whose links it saved to `file`.
+    static func savedOnce(to file: String) throws -> (FaultInjectingStore, Repository, RecoveryPoint, [ObjectKey]) {
         let (store, created) = try TreeLinkCacheTests.created()
         let point = try TreeLinkCacheTests.point(in: created)
-        let temp = try TempDir()
-        let file = temp.sub("cache/tree-links")
         let first = try Repository.open(store: store, masterKey: created.exportMasterKey(), treeLinks: TreeLinkCache())
         let expected = try first.references(of: point)
         try first.saveTreeLinks(to: file)
+        return (store, created, point, expected)
+    }
+
+    @Test("links saved by one run are loaded by the next, which then commits without reading a tree")
+    func savedLinksSpareTheNextRun() throws {
+        let temp = try TempDir()
+        let file = temp.sub("cache/tree-links")
+        let (store, created, point, expected) = try Self.savedOnce(to: file)
         var status = stat()
         #expect(stat(file, &status) == 0 && status.st_mode & 0o777 == 0o600, "the file is for the user alone")
 
@@ -132,13 +138,9 @@ struct TreeLinkCacheFileTests {
 
     @Test("a damaged file, another repository's file or no file is ignored, and the walk reads the trees instead")
     func unreadableFilesAreIgnored() throws {
-        let (store, created) = try TreeLinkCacheTests.created()
-        let point = try TreeLinkCacheTests.point(in: created)
         let temp = try TempDir()
         let file = temp.sub("tree-links")
-        let first = try Repository.open(store: store, masterKey: created.exportMasterKey(), treeLinks: TreeLinkCache())
-        let expected = try first.references(of: point)
-        try first.saveTreeLinks(to: file)
+        let (store, created, point, expected) = try Self.savedOnce(to: file)
         var damaged = try FileIO.readFile(file)
         damaged[damaged.count / 2] ^= 0x40
         try FileIO.writeFileAtomically(temp.sub("damaged"), damaged)
