@@ -127,6 +127,7 @@ struct IndexCacheTests {
         vault.recorder.reset()
         let after = try Repository.open(store: later, masterKey: key, indexCache: cache)
         #expect(cache.lastLoad.listed == 2 && cache.lastLoad.read == 0 && cache.lastLoad.dropped == 1 && !cache.lastLoad.fromScratch)
+        #expect(cache.count == 2, "the collected index object is no longer held")
         #expect(vault.recorder.count("GET", containing: "/objects/index/") == 0)
         #expect(after.index.contains(keptID) && !after.index.contains(droppedID) && !after.index.contains(unreferenced))
         #expect(View(after) == View(try Repository.open(store: later, masterKey: key)))
