@@ -13,9 +13,10 @@ extension Repository {
 
     /// Opens the repository with a master key exported by `exportMasterKey()`, then loads the index.
     /// The key is proven by opening the config, which it sealed: a wrong key fails with `wrongPassphrase`.
-    /// `treeLinks` lets each recovery point saved through this repository skip reading the trees it already knows.
+    /// `treeLinks` lets each recovery point saved through this repository skip reading the trees it already knows;
+    /// `indexCache` lets the index load read only the index objects it has not read before.
     public static func open(store: any ObjectStore, masterKey: [UInt8], loadIndex: Bool = true,
-                            treeLinks: TreeLinkCache? = nil) throws -> Repository {
+                            treeLinks: TreeLinkCache? = nil, indexCache: IndexCache? = nil) throws -> Repository {
         let key = try MasterKey(material: SecretBytes(masterKey))
         let configBytes = try storeCall("read the config") { try store.get(ObjectKey(.config, "config")) }
         let plaintext: [UInt8]
@@ -28,8 +29,10 @@ extension Repository {
             throw RepositoryError(.corrupt, "the config is not valid JSON: \(error)")
         }
         try config.validate()
-        let repository = Repository(store: store, key: key, config: config, treeLinks: treeLinks)
-        if loadIndex { try repository.loadIndex() }
+        let repository = Repository(store: store, key: key, config: config, treeLinks: treeLinks, indexCache: indexCache)
+        if loadIndex {
+            if let indexCache { try indexCache.load(into: repository) } else { try repository.loadIndex() }
+        }
         return repository
     }
 

@@ -14,12 +14,16 @@ public final class Repository: @unchecked Sendable {
     let idHasher: HMACSHA256
     /// Trees already read by `references(of:)`, kept by the opener across repositories it opens; nil: none kept.
     let treeLinks: TreeLinkCache?
+    /// The index kept by the opener across opens, which the index objects this repository's writers store join.
+    let indexCache: IndexCache?
 
-    init(store: any ObjectStore, key: MasterKey, config: RepositoryConfig, treeLinks: TreeLinkCache? = nil) {
+    init(store: any ObjectStore, key: MasterKey, config: RepositoryConfig, treeLinks: TreeLinkCache? = nil,
+         indexCache: IndexCache? = nil) {
         self.store = store
         self.key = key
         self.config = config
         self.treeLinks = treeLinks
+        self.indexCache = indexCache
         idHasher = HMACSHA256(key: key.idKey)
     }
 
@@ -131,11 +135,8 @@ public final class Repository: @unchecked Sendable {
         var objects: [(name: String, packs: [(pack: String, entries: [PackEntry])])] = []
         for position in stored.objects.indices {
             let name = stored.objects[position].name
-            let plaintext = try opener.openObject(stored.objects[position].sealed, what: "index \(name.prefix(16))")
+            objects.append((name, try decodeIndexObject(name, sealed: stored.objects[position].sealed, opener: opener)))
             stored.objects[position].sealed = []
-            do { objects.append((name, try IndexFile.decode(plaintext, name: name))) } catch {
-                throw RepositoryError(.corrupt, error.description)
-            }
         }
         index.reserve(objects.reduce(0) { total, object in object.packs.reduce(total) { $0 + $1.entries.count } })
         for object in objects {

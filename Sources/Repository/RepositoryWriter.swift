@@ -81,6 +81,7 @@ public final class RepositoryWriter: Sendable {
         let name = Hex.encode(SHA256.hash(bytes))
         try repository.storeCall("store index \(name.prefix(16))") { try repository.store.put(ObjectKey(.index, name), bytes) }
         repository.index.recordIndexObject(name, for: packs.map(\.pack))
+        repository.indexCache?.record(Repository.IndexObject(name: name, size: bytes.count, packs: packs), owner: repository.indexCacheOwner)
         state.withLock { $0.statistics.indexesStored += 1 }
     }
 

@@ -24,6 +24,9 @@ public final class AgentService: Sendable {
     /// The trees of this machine's recovery points read so far: committing a point names the objects it needs, and
     /// with these a backup reads only the trees it wrote, not every tree of the point again from the vault.
     let treeLinks = TreeLinkCache()
+    /// The index of this machine's repository as the last job loaded it: the next one reads only the index objects
+    /// stored since (the listing is read every time). It holds one repository and key, and is replaced with them.
+    public let indexCache = IndexCache()
     let worker: Worker
     let notifier: Notifier
     /// Which directories changed since each item's last backup (optimized mode); runs while `run()` does.
@@ -83,7 +86,9 @@ public final class AgentService: Sendable {
             throw AgentError(.notRegistered, "the repository's key is missing from \(configuration.stateDirectory); register the machine "
                 + "again (take over) with its passphrase")
         }
-        return try Self.mapping { try Repository.open(store: session.objectStore(), masterKey: key, loadIndex: loadIndex) }
+        return try Self.mapping {
+            try Repository.open(store: session.objectStore(), masterKey: key, loadIndex: loadIndex, indexCache: indexCache)
+        }
     }
 
     /// Runs `body`, turning the lower layers' errors into `AgentError`s that say what to do.

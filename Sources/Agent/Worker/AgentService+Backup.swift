@@ -57,7 +57,13 @@ extension AgentService {
         guard let key = try state.masterKey() else {
             throw AgentError(.notRegistered, "the repository's key is missing; register the machine again (take over) with its passphrase")
         }
-        let repository = try Self.mapping { try Repository.open(store: store, masterKey: key, treeLinks: treeLinks) }
+        let opening = clock()
+        let repository = try Self.mapping {
+            try Repository.open(store: store, masterKey: key, treeLinks: treeLinks, indexCache: indexCache)
+        }
+        let indexLoad = indexCache.lastLoad
+        log("job \(job.id): repository opened in \(Int(clock().timeIntervalSince(opening) * 1000)) ms; index: \(indexLoad.listed) "
+            + "object(s) listed, \(indexLoad.read) read, \(indexLoad.dropped) dropped" + (indexLoad.fromScratch ? " (read again from scratch)" : ""))
         let item = BackupItem(kind: job.itemKind, name: job.itemName)
         let parent = try parentPoint(of: item, session: session, repository: repository)
         running.setEstimate(parent?.point.summary.bytes)
