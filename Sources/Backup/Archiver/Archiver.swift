@@ -101,9 +101,11 @@ public final class Archiver {
         defer { treeQueue = nil }
         let census = PendingCensus()
         let rootID: BlobID
+        var walkedRoot: PendingDirectory?
         do {
             let previousRoot = try options.parent.flatMap { stored in try stored.point.treeID.map { try reader.loadTree($0) } }
             let root = PendingDirectory(previous: previousRoot, id: nil, census: census)
+            walkedRoot = root
             for path in paths { try add(path, readingFrom: readFrom[path], to: root, pool: pool) }
             if !batch.slots.isEmpty { try pool.submit(batch) }
             try pool.finish()
@@ -117,6 +119,7 @@ public final class Archiver {
             // Let the workers stop, and every pack already handed over be stored or its staged file removed,
             // before the error leaves: nothing half-written stays behind.
             try? pool.finish()
+            walkedRoot?.abandon()
             // The trees written so far are claimed in the index: store them, so a restarted attempt that
             // meets the same trees finds them.
             try? treeWriter.flush()

@@ -86,6 +86,13 @@ final class PendingDirectory {
         onTheWay.filter { !$0.isStored }.flatMap { $0.unstoredOnTheWay + [$0] }
     }
 
+    /// Lets go of the directories on the way to the sources after a failed attempt: each holds its parent, so
+    /// they would keep each other (and their nodes) alive.
+    func abandon() {
+        for directory in onTheWay { directory.abandon() }
+        onTheWay = []
+    }
+
     /// Whether every file is stored (or failed to be); resumes where the last check stopped, so the walker can ask
     /// after every directory at the cost of one atomic load per file.
     var filesAreStored: Bool {
