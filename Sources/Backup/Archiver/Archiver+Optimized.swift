@@ -72,10 +72,9 @@ extension Archiver {
             if fresh != comparable { pending.modified = true }
             fresh.subtree = nil
             let (tree, id) = subtree(of: node)
-            let child = PendingDirectory(previous: tree, id: id)
-            pending.nodes.append(fresh)
-            pending.children.append((pending.nodes.count - 1, child))
+            let child = pending.addSubdirectory(fresh, previous: tree, id: id)
             try descend(WalkedDirectory(opened), into: child, path: childPath, pool: pool)
+            try finished(child, pool: pool)
         }
     }
 

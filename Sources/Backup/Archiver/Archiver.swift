@@ -6,7 +6,9 @@ import Repository
 ///
 /// The walking thread decides, directory by directory in tree order, what each entry is and whether it changed;
 /// listing threads (`ParallelWalk`) list and stat the directories just ahead of it; worker threads read, chunk,
-/// compress, encrypt and pack files. Trees are written after every file is stored, then the index, then the recovery point.
+/// compress, encrypt and pack files. The walker writes each directory's tree once its walk ended and its files are
+/// stored (`Archiver+Trees`), so memory follows the files in flight, not the size of the tree; then the index, then
+/// the recovery point.
 public final class Archiver {
     let repository: Repository
     let options: BackupOptions
@@ -18,7 +20,7 @@ public final class Archiver {
     /// The device of the source being walked, for `BackupOptions.oneFileSystem`.
     var rootDevice: UInt64 = 0
     private let stagingDirectory: String?
-    private var batch = FileBatch()
+    var batch = FileBatch()
     /// Owner and group names by id, shared by every node (one buffer per name, not one per file).
     private var userNames: [UInt32: [UInt8]] = [:]
     private var groupNames: [UInt32: [UInt8]] = [:]
@@ -32,6 +34,12 @@ public final class Archiver {
     private var rebase: (recorded: [UInt8], actual: [UInt8])?
     /// Lists directories, ahead of the walking thread in unoptimized mode; replaced for each attempt.
     private(set) var walk: ParallelWalk
+    /// The directories walked whose trees wait for their files, and the tree writer; replaced for each attempt.
+    private var treeQueue: TreeQueue?
+    var trees: TreeQueue {
+        guard let treeQueue else { preconditionFailure("a directory was walked outside a backup attempt") }
+        return treeQueue
+    }
 
     /// - Parameter stagingDirectory: where packs in progress are written (by default the store's own).
     public init(repository: Repository, options: BackupOptions, stagingDirectory: String? = nil) {
@@ -87,16 +95,22 @@ public final class Archiver {
         // Optimized mode decides per directory whether to list it, from the journal: nothing to list ahead.
         walk = ParallelWalk(threads: scope == nil ? options.walkThreads : 1, repository: repository, excludes: excludes)
         defer { walk.finish() }
+        // The trees of a failed attempt are forgotten with it: the next one starts with an empty queue.
+        let treeWriter = try writer.makeBlobWriter()
+        treeQueue = TreeQueue(writer: treeWriter)
+        defer { treeQueue = nil }
+        let census = PendingCensus()
         let rootID: BlobID
+        var walkedRoot: PendingDirectory?
         do {
             let previousRoot = try options.parent.flatMap { stored in try stored.point.treeID.map { try reader.loadTree($0) } }
-            let root = PendingDirectory(previous: previousRoot, id: nil)
+            let root = PendingDirectory(previous: previousRoot, id: nil, census: census)
+            walkedRoot = root
             for path in paths { try add(path, readingFrom: readFrom[path], to: root, pool: pool) }
             if !batch.slots.isEmpty { try pool.submit(batch) }
             try pool.finish()
             try options.progress?.checkCancelled()
-            let treeWriter = try writer.makeBlobWriter()
-            rootID = try store(root, writer: treeWriter)
+            rootID = try storeRest(root: root)
             try treeWriter.flush()
             try writer.finish()
             // The last packs may take long to upload: a cancel meanwhile still stops before the commit.
@@ -105,6 +119,10 @@ public final class Archiver {
             // Let the workers stop, and every pack already handed over be stored or its staged file removed,
             // before the error leaves: nothing half-written stays behind.
             try? pool.finish()
+            walkedRoot?.abandon()
+            // The trees written so far are claimed in the index: store them, so a restarted attempt that
+            // meets the same trees finds them.
+            try? treeWriter.flush()
             try? writer.waitForUploads()
             throw error
         }
@@ -121,7 +139,7 @@ public final class Archiver {
             summary: summary)
         let stored = try repository.saveRecoveryPoint(point, item: options.item, retainUntil: options.retainUntil)
         return BackupResult(recoveryPoint: stored, warnings: warnings, statistics: statistics,
-                            multiLinkDirectories: multiLinkDirectories)
+                            multiLinkDirectories: multiLinkDirectories, peakPending: census.peak)
     }
 
     /// Absolute, without "." or "..", without trailing slashes, and without paths inside another one.
@@ -206,6 +224,7 @@ public final class Archiver {
                 summary.directories += 1
                 if scope != nil { removed.directories += 1 }
                 try descend(directory, into: child, path: Array(prefix.utf8), pool: pool)
+                try finished(child, pool: pool)
             } else {
                 let parentPath = looked.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(looked[..<$0]) } ?? ""
                 let parentDirectory = try openSource(parentPath.isEmpty ? "/" : parentPath)
@@ -329,8 +348,7 @@ public final class Archiver {
             options.progress?.scanned(bytes: status.size)
             try options.progress?.checkCancelled()
             let slot = FileSlot(path: path, readPath: rebase.map { $0.actual + path[$0.recorded.count...] }, node: node)
-            pending.nodes.append(node)
-            pending.files.append((pending.nodes.count - 1, slot))
+            pending.addFile(node, slot: slot)
             batch.slots.append(slot)
             batch.bytes += status.size
             if batch.isFull {
@@ -357,15 +375,14 @@ public final class Archiver {
             if scope != nil, continuing, previous != nil { pending.continued.insert(name) }
             let listed = scope == nil ? takeListing(of: name, in: pending) : nil
             let (previousTree, previousID) = listed.map { ($0.previous, previous?.subtree) } ?? subtree(of: continuing ? previous : nil)
-            let child = PendingDirectory(previous: previousTree, id: previousID)
+            let child = pending.addSubdirectory(node, previous: previousTree, id: previousID)
             child.listsAll = listsAll
-            pending.nodes.append(node)
-            pending.children.append((pending.nodes.count - 1, child))
             if options.oneFileSystem && status.device != rootDevice {
                 child.modified = true
-                return
+            } else {
+                try enter(name, of: directory, listed: listed, child: child, path: path, pool: pool)
             }
-            try enter(name, of: directory, listed: listed, child: child, path: path, pool: pool)
+            try finished(child, pool: pool)
         case .symlink:
             summary.otherEntries += 1
             switch linkTarget {
@@ -407,33 +424,6 @@ public final class Archiver {
         }
         node.xattrs = xattrs ?? []
         return node
-    }
-
-    /// Writes the trees bottom-up once every file is stored; returns the directory's tree id.
-    private func store(_ pending: PendingDirectory, writer: BlobWriter) throws -> BlobID {
-        var reusable = !pending.modified && pending.files.isEmpty && pending.nodes.count == pending.previousCount
-        for (index, child) in pending.children {
-            let id = try store(child, writer: writer)
-            pending.nodes[index].subtree = id
-            if id != child.previousID { reusable = false }
-        }
-        // Nothing in or below this directory changed: its tree is the previous one, already stored.
-        if reusable, let previousID = pending.previousID { return previousID }
-        var dropped: Set<Int> = []
-        for (index, slot) in pending.files {
-            if let warning = slot.warning { warn(slot.path, warning) }
-            if slot.failed {
-                dropped.insert(index)
-                summary.files -= 1
-            } else {
-                pending.nodes[index] = slot.node
-            }
-        }
-        let nodes = dropped.isEmpty ? pending.nodes : pending.nodes.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
-        let tree = Tree(nodes: nodes)
-        let id = try writer.save(tree.encoded(), type: .tree)
-        repository.noteStoredTree(tree, id: id)
-        return id
     }
 }
 

@@ -66,6 +66,15 @@ public struct BackupResult: Sendable {
     public var mode: BackupMode = .unoptimized(reason: "")
     /// Directories holding files with more than one link: the next optimized backup lists them again.
     public var multiLinkDirectories: Set<String> = []
+    /// The most directories and regular files the archiver held at once, walked but not yet written into their
+    /// trees: bounded by the files in flight and the tree's depth, not by the size of the tree.
+    public var peakPending = PendingCount()
+}
+
+/// A number of directories and regular files waiting to be written into trees.
+public struct PendingCount: Sendable, Equatable {
+    public var directories = 0
+    public var files = 0
 }
 
 /// How a backup found what changed.

@@ -22,6 +22,8 @@ final class FileSaver: PoolWorker {
             try progress?.checkCancelled()
             progress?.startedReading(slot.path)
             try save(slot)
+            // The walker may write the directory's tree as soon as its last slot is done.
+            slot.markDone()
         }
     }
 

@@ -96,6 +96,14 @@ final class WorkerPool<Worker: PoolWorker>: @unchecked Sendable where Worker.Job
         pthread_cond_signal(&notEmpty)
     }
 
+    /// Throws the first worker failure, if any, without waiting.
+    func checkFailure() throws {
+        pthread_mutex_lock(&mutex)
+        let failure = self.failure
+        pthread_mutex_unlock(&mutex)
+        if let failure { throw failure }
+    }
+
     /// Lets the workers drain the queue, waits for all of them, and throws the first failure.
     func finish() throws {
         pthread_mutex_lock(&mutex)
