@@ -151,6 +151,6 @@ extension Repository {
 
     /// Who an `IndexCache` holds the index for: this repository's id and a keyed hash that changes with the key.
     var indexCacheOwner: String {
-        config.id + ":" + Hex.encode(HMACSHA256(key: key.idKey).authenticate(Array("haven index cache".utf8)))
+        config.id + ":" + Hex.encode(idHasher.authenticate(Array("haven index cache".utf8)))
     }
 }
