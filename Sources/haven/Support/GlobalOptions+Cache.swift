@@ -1,7 +1,5 @@
 import Foundation
-import ObjectStore
 import Repository
-import VaultClient
 
 /// The command line's cache folder: what it keeps between runs to spare reads from the vault, and may lose at any time
 /// (everything in it is rebuilt from the repository). Per repository, under `$XDG_CACHE_HOME/haven/<repository id>/`
@@ -10,9 +8,8 @@ extension GlobalOptions {
     /// The cache folder of the repository `id`; nil with `--no-cache`, without a home, or for an id that is not one
     /// plain file name (a repository's id is hex).
     func cacheFolder(repositoryID id: String) -> String? {
-        guard !noCache, !id.isEmpty, id.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0)
-            || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else { return nil }
+        guard !noCache, !id.isEmpty,
+              id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
         let environment = ProcessInfo.processInfo.environment
         if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/haven/" + id }
         if let home = environment["HOME"], home.hasPrefix("/") { return home + "/.cache/haven/" + id }
@@ -23,13 +20,9 @@ extension GlobalOptions {
     /// references, which means every tree of the point: the links of the trees known from earlier runs are loaded
     /// from the cache folder, so only new trees are read. Returns the file to save them back to after the backup.
     func openRepositoryForBackup() throws -> (Repository, treeLinks: String?) {
-        let store = try openStore()
-        let passphrase = try passphrase()
-        let committing = store is VaultObjectStore && !noCache
-        let repository = try openRepository(store, passphrase: passphrase, loadIndex: true,
-                                            treeLinks: committing ? TreeLinkCache() : nil)
-        guard committing else { return (repository, nil) }
-        guard let folder = cacheFolder(repositoryID: repository.config.id) else { return (repository, nil) }
+        let committing = vaultStateDirectory != nil && !noCache
+        let repository = try openRepository(treeLinks: committing ? TreeLinkCache() : nil)
+        guard committing, let folder = cacheFolder(repositoryID: repository.config.id) else { return (repository, nil) }
         let file = folder + "/tree-links"
         repository.loadTreeLinks(from: file)
         return (repository, file)

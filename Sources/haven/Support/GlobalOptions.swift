@@ -77,9 +77,9 @@ struct GlobalOptions: ParsableArguments {
 
     static let hasher: @Sendable ([UInt8]) -> String = { Hex.encode(SHA256.hash($0)) }
 
-    func openRepository(loadIndex: Bool = true) throws -> Repository {
+    func openRepository(loadIndex: Bool = true, treeLinks: TreeLinkCache? = nil) throws -> Repository {
         let store = try openStore()
         let passphrase = try passphrase()
-        return try openRepository(store, passphrase: passphrase, loadIndex: loadIndex)
+        return try openRepository(store, passphrase: passphrase, loadIndex: loadIndex, treeLinks: treeLinks)
     }
 }
