@@ -16,7 +16,7 @@ struct AgentStoryTests {
         let info = try agent.register(vault, paths: [source.root])
         #expect(agent.service.registration() == info && info.vaultName == "Production" && info.machineName == "web-01")
 
-        let forecast = try agent.service.journalOverview()
+        let forecast = try agent.service.overview().journal
         #expect(forecast.running && forecast.items.count == 1, "\(forecast)")
         #expect(forecast.items.first?.optimized == false && forecast.items.first?.reason?.hasPrefix("first backup") == true)
 
@@ -35,14 +35,14 @@ struct AgentStoryTests {
         #expect(secondReport.bytesUploaded < 100_000, "only the changed file's blob, trees and index went up")
 
         // The overview's forecast: the next backup is optimized and lists the one folder changed since.
-        #expect(try agent.service.journalOverview().items.first?.changedDirectories == 0, "nothing changed since the second backup")
+        #expect(try agent.service.overview().journal.items.first?.changedDirectories == 0, "nothing changed since the second backup")
         try source.write("docs/deep/d.txt", "delta, after the second backup")
         var recorded = 0
         for _ in 0..<50 where recorded == 0 {
             try await Task.sleep(nanoseconds: 100_000_000)
-            recorded = try agent.service.journalOverview().items.first?.changedDirectories ?? -1
+            recorded = try agent.service.overview().journal.items.first?.changedDirectories ?? -1
         }
-        let next = try #require(try agent.service.journalOverview().items.first)
+        let next = try #require(try agent.service.overview().journal.items.first)
         #expect(next.optimized && next.reason == nil && next.changedDirectories == 1, "\(next)")
 
         let points = try agent.service.recoveryPoints(machine: nil, passphrase: nil)

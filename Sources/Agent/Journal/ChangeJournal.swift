@@ -106,6 +106,17 @@ public final class ChangeJournal: @unchecked Sendable {
         return Set(try rows.map { try $0.get("directory", as: String.self) })
     }
 
+    /// How many directories were recorded after `since` in the running journal (what `changedDirectories` would list).
+    public func changedDirectoryCount(since: Int64) throws -> Int {
+        lock.lock()
+        let current = id
+        lock.unlock()
+        guard let current else { return 0 }
+        let rows = try database.query("SELECT COUNT(*) AS count FROM journal_changes WHERE journal_id = ? AND sequence > ?",
+                                      [.text(current), .integer(since)])
+        return Int(try rows.first?.get("count", as: Int64.self) ?? 0)
+    }
+
     /// Forgets what no item needs: other journals' rows, and rows at or before the oldest mark still in use.
     public func prune(keepingAfter oldest: Int64) throws {
         lock.lock()

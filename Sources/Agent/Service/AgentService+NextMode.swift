@@ -25,17 +25,17 @@ public struct JournalOverview: Sendable, Equatable {
 extension AgentService {
     static let firstBackupForecast = "first backup of this item: every file will be read"
 
-    /// The journal's state and the mode each item of the goal would back up in now, by the rules the backup job
+    /// The journal's state and the mode each item of `goal` would back up in now, by the rules the backup job
     /// applies (`BackupModeRules`). The job decides again when it starts; it also checks that the vault's newest
     /// recovery point is the one this machine made, which this forecast leaves to it.
-    public func journalOverview() throws -> JournalOverview {
+    public func journalOverview(goal: BackupGoal?) throws -> JournalOverview {
         let status = journal.status()
         var overview = JournalOverview(running: false, unavailableReason: nil, items: [])
         switch status {
         case .running: overview.running = true
         case .unavailable(let reason): overview.unavailableReason = reason
         }
-        guard let goal = try goal() else { return overview }
+        guard let goal else { return overview }
         for item in goal.items {
             var next = JournalOverview.NextMode(kind: item.kind, name: item.name, optimized: false)
             let mark = try goals.journalMark(kind: item.kind, name: item.name)
@@ -51,7 +51,7 @@ extension AgentService {
                                               pendingReason: try goals.unoptimizedReason(kind: item.kind, name: item.name)) {
                 case .optimized(let since):
                     next.optimized = true
-                    next.changedDirectories = try journal.changedDirectories(since: since).count
+                    next.changedDirectories = try journal.changedDirectoryCount(since: since)
                 case .unoptimized(let reason):
                     next.reason = reason
                 }

@@ -111,6 +111,6 @@ extension AgentService {
         }
         return Overview(registration: registration, lastBackup: try Self.mapping { try jobStore.lastFinishedBackup() },
                         nextBackup: try Scheduler(database: database, clock: clock).nextRun(), protectedBytes: protected,
-                        alerts: alerts, journal: try journalOverview())
+                        alerts: alerts, journal: try journalOverview(goal: goal))
     }
 }
